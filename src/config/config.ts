@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+// Every setting comes from the environment and is checked here, once, at start-up. With nothing
+// set the gateway runs its embedded default (Sirius simulator and friends, started by src/dev);
+// naming a real Sirius switches that off, and production never falls back to it.
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(4000),
+    HOST: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MAX_BODY_BYTES: positiveInt.default(100_000),
+    SIRIUS_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SIRIUS_TIMEOUT_MS: positiveInt.default(3_000),
+    SIRIUS_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    SIRIUS_CONNECTIONS: positiveInt.default(32),
+    SIRIUS_CONCURRENCY_PER_REQUEST: positiveInt.default(8),
+    SIRIUS_SIMULATOR_PORT: port.default(4010),
+    SIRIUS_FIXTURES: z.string().min(1).optional(),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.SIRIUS_BASE_URL !== undefined, {
+    path: ['SIRIUS_BASE_URL'],
+    message: 'is required when NODE_ENV=production (the embedded Sirius simulator never runs in production)',
+  });
+
+export interface GatewayConfig {
+  production: boolean;
+  /** True when the gateway starts its own Sirius simulator: no real Sirius was named. */
+  embedded: boolean;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  maxBodyBytes: number;
+  sirius: {
+    /** Undefined on the embedded default until the simulator has a port. */
+    baseUrl: string | undefined;
+    timeoutMs: number;
+    retries: number;
+    connections: number;
+    concurrencyPerRequest: number;
+  };
+  simulator: { port: number; fixtures: string | undefined };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  // An empty variable means "not set", as it does to shells and to most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const value = present[name];
+        return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const embedded = e.SIRIUS_BASE_URL === undefined;
+  return {
+    production: e.NODE_ENV === 'production',
+    embedded,
+    port: e.PORT,
+    // The embedded default is for one engineer's machine: keep it off the network.
+    host: e.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
+    logLevel: e.LOG_LEVEL,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    sirius: {
+      baseUrl: e.SIRIUS_BASE_URL,
+      timeoutMs: e.SIRIUS_TIMEOUT_MS,
+      retries: e.SIRIUS_RETRIES,
+      connections: e.SIRIUS_CONNECTIONS,
+      concurrencyPerRequest: e.SIRIUS_CONCURRENCY_PER_REQUEST,
+    },
+    simulator: { port: e.SIRIUS_SIMULATOR_PORT, fixtures: e.SIRIUS_FIXTURES },
+  };
+}

@@ -1,0 +1,6 @@
+import type { ConsumerSchema } from './consumer-schema';
+import { lpaOnlineToolV1 } from './lpa-online-tool/v1';
+import { useAnLpaV1 } from './use-an-lpa/v1';
+
+/** Every consumer schema version the gateway serves. Adding one is adding a line here. */
+export const consumerSchemas: readonly ConsumerSchema[] = [useAnLpaV1, lpaOnlineToolV1];

@@ -1,0 +1,10 @@
+// How codegen types this schema's resolvers: each GraphQL type's parent is the Sirius shape it is
+// resolved from. Paths are relative to the generated file (src/generated/use-an-lpa/v1.ts).
+export const mappers = {
+  Lpa: '../../sirius/lpa-lookup#FoundLpa',
+  LpaNotFound: '../../sirius/lpa-lookup#MissingLpa',
+  LpaDeleted: '../../sirius/lpa-lookup#DeletedLpa',
+  Person: '../../sirius/sirius-lpa#SiriusCaseActor',
+  TrustCorporation: '../../sirius/sirius-lpa#SiriusCaseActor',
+  Address: '../../sirius/sirius-lpa#SiriusAddress',
+};

@@ -1,0 +1,24 @@
+import type { ConsumerSchema } from '../../consumer-schema';
+import type { Resolvers } from '../../../generated/use-an-lpa/v1';
+import { DateScalar } from '../../../graphql/date-scalar';
+import { Address } from './resolvers/address';
+import { Lpa } from './resolvers/lpa';
+import { LpaDeleted, LpaNotFound } from './resolvers/lpa-outcomes';
+import { LpaResult } from './resolvers/lpa-result';
+import { Person } from './resolvers/person';
+import { Query } from './resolvers/query';
+import { TrustCorporation } from './resolvers/trust-corporation';
+
+const resolvers: Resolvers = {
+  Date: DateScalar,
+  Query,
+  LpaResult,
+  Lpa,
+  LpaNotFound,
+  LpaDeleted,
+  Person,
+  TrustCorporation,
+  Address,
+};
+
+export const useAnLpaV1: ConsumerSchema = { consumer: 'use-an-lpa', version: 'v1', resolvers };

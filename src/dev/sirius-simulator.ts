@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { projectPath } from '../project-paths';
+import { loadFixtures, type FixtureLpa } from './fixture-store';
+
+// A stand-in for Sirius's public API v1, over real HTTP, for the embedded default and the tests.
+// It serves LPAs from fixtures in Sirius's own shape, answers 410 for deleted LPAs, and can be told
+// to fail or to be slow (PUT /__faults) and asked how often it was called (GET /__calls).
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  /** A JSON file or a folder of them (arrays of LPAs); default: the repository's fixtures/sirius. */
+  fixtures?: string;
+  /** LPAs that Sirius reports deleted (410); default: OPG's own mock's deleted LPA. */
+  deleted?: { uids: string[]; onlineLpaIds: string[] };
+}
+
+export interface SiriusSimulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_DELETED = { uids: ['700000151667'], onlineLpaIds: ['A37638705049'] };
+
+const FaultsSchema = z.strictObject({
+  status: z.number().int().min(400).max(599).optional(),
+  latencyMs: z.number().int().min(0).max(60_000).optional(),
+});
+type Faults = z.infer<typeof FaultsSchema>;
+
+export async function startSiriusSimulator(options: SimulatorOptions = {}): Promise<SiriusSimulator> {
+  const lpas = loadFixtures(options.fixtures ?? projectPath('fixtures', 'sirius'));
+  const byUid = new Map<string, FixtureLpa>(lpas.map((lpa) => [lpa.uidDigits, lpa]));
+  const byOnlineId = new Map<string, FixtureLpa>();
+  for (const lpa of lpas) if (lpa.onlineLpaId) byOnlineId.set(lpa.onlineLpaId, lpa);
+  const deleted = options.deleted ?? DEFAULT_DELETED;
+  const deletedUids = new Set(deleted.uids.map((uid) => uid.replaceAll('-', '')));
+  const deletedOnlineIds = new Set(deleted.onlineLpaIds);
+
+  let faults: Faults = {};
+  const calls = { total: 0, byQuery: {} as Record<string, number> };
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (faults.latencyMs) await sleep(faults.latencyMs);
+    if (faults.status) return send(res, faults.status, problem(faults.status, 'Injected fault'));
+    if (url.pathname === '/api/health-check') return send(res, 200, { status: 'OK' });
+    if (url.pathname !== '/api/public/v1/lpas' || req.method !== 'GET') {
+      return send(res, 404, problem(404, 'Not found'));
+    }
+    const uid = url.searchParams.get('uid');
+    const onlineId = url.searchParams.get('lpa-online-tool-id');
+    calls.total += 1;
+    const queryKey = uid !== null ? `uid=${uid}` : `lpa-online-tool-id=${onlineId}`;
+    calls.byQuery[queryKey] = (calls.byQuery[queryKey] ?? 0) + 1;
+
+    if (uid !== null) {
+      const digits = uid.replaceAll('-', '');
+      if (!/^\d{12}$/.test(digits)) return send(res, 400, problem(400, 'uid must be an integer uid'));
+      if (deletedUids.has(digits)) return send(res, 410, problem(410, 'LPA has been deleted'));
+      const lpa = byUid.get(digits);
+      return lpa ? send(res, 200, [lpa.json]) : send(res, 404, problem(404, 'LPA not found'));
+    }
+    if (onlineId !== null) {
+      if (deletedOnlineIds.has(onlineId)) return send(res, 410, problem(410, 'LPA has been deleted'));
+      const lpa = byOnlineId.get(onlineId);
+      return lpa ? send(res, 200, [lpa.json]) : send(res, 404, problem(404, 'LPA not found'));
+    }
+    return send(res, 400, problem(400, 'Either uid or lpa-online-tool-id is required'));
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/__calls' && req.method === 'GET') return send(res, 200, calls);
+    if (url.pathname === '/__faults' && req.method === 'PUT') {
+      let body: unknown;
+      try {
+        body = JSON.parse((await readBody(req)) || '{}');
+      } catch {
+        return send(res, 400, problem(400, 'Body must be JSON'));
+      }
+      const parsed = FaultsSchema.safeParse(body);
+      if (!parsed.success) return send(res, 400, problem(400, z.prettifyError(parsed.error)));
+      faults = parsed.data;
+      return send(res, 200, faults);
+    }
+    return send(res, 404, problem(404, 'Not found'));
+  }
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const handler = url.pathname.startsWith('/__') ? control : api;
+    handler(req, res, url).catch(() => {
+      if (!res.headersSent) send(res, 500, problem(500, 'Simulator error'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function problem(status: number, detail: string) {
+  return { type: 'http://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html', title: 'Error', status: String(status), detail, validation_errors: {} };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const bytes = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bytes) });
+  res.end(bytes);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { ConsumerSchema } from '../consumers/consumer-schema';
+import type { Logger } from '../logger';
+import { projectPath } from '../project-paths';
+import type { GatewayContext } from './context';
+import { createErrorFormatter } from './format-error';
+
+/** One consumer schema version served at `/{consumer}/{version}/graphql` by its own Apollo Server. */
+export interface GraphQLEndpoint {
+  consumer: string;
+  version: string;
+  path: string;
+  server: ApolloServer<GatewayContext>;
+}
+
+export interface EndpointOptions {
+  /** Apollo Sandbox as the landing page and introspection on: the embedded default only. */
+  explorable: boolean;
+  logger: Logger;
+}
+
+export function schemaFile(consumer: string, version: string): string {
+  return projectPath('schema', consumer, `${version}.graphql`);
+}
+
+export async function createGraphQLEndpoint(definition: ConsumerSchema, options: EndpointOptions): Promise<GraphQLEndpoint> {
+  const { consumer, version } = definition;
+  const schema = makeExecutableSchema<GatewayContext>({
+    typeDefs: readFileSync(schemaFile(consumer, version), 'utf8'),
+    resolvers: definition.resolvers,
+    // Every field in the SDL must have a resolver (codegen enforces it too): nothing falls back
+    // to reading a same-named property off a Sirius payload by accident.
+    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+  });
+  const logger = options.logger.child({ consumer, version });
+  const server = new ApolloServer<GatewayContext>({
+    schema,
+    logger,
+    introspection: options.explorable,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    formatError: createErrorFormatter(logger),
+    plugins: [
+      options.explorable
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await server.start();
+  return { consumer, version, path: `/${consumer}/${version}/graphql`, server };
+}

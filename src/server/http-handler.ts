@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Logger } from '../logger';
+import type { GatewayContext } from './context';
+import type { GraphQLEndpoint } from './graphql-endpoint';
+import { BodyTooLargeError, readBody } from './request-body';
+
+// HTTP → GraphQL, on node:http with Apollo's own request pipeline (executeHTTPGraphQLRequest):
+// route by /{consumer}/{version}/graphql, read and parse the body within limits, build the
+// per-request context, run, write. Every failure here is a GraphQL-shaped JSON error.
+
+export interface HttpHandlerOptions {
+  endpoints: readonly GraphQLEndpoint[];
+  createContext(requestId: string): GatewayContext;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+const ENDPOINT_PATH = /^\/([a-z0-9-]+)\/(v\d+)\/graphql\/?$/;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function createRequestListener(options: HttpHandlerOptions): RequestListener {
+  const { logger } = options;
+  const byPath = new Map(options.endpoints.map((endpoint) => [`${endpoint.consumer}/${endpoint.version}`, endpoint]));
+  const catalogue = endpointCatalogue(options.endpoints);
+
+  return (req, res) => {
+    const started = performance.now();
+    const incomingId = req.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const log: Record<string, unknown> = { requestId, method: req.method };
+
+    handle(req, res, requestId, log)
+      .catch((error: unknown) => {
+        logger.error({ err: error, requestId }, 'unhandled error serving a request');
+        if (!res.headersSent) sendError(res, 500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+        else res.destroy();
+      })
+      .finally(() => {
+        logger.info({ ...log, status: res.statusCode, durationMs: Math.round(performance.now() - started) }, 'request');
+      });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, log: Record<string, unknown>) {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    log.path = url.pathname;
+    if (url.pathname === '/health/live') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET', 'METHOD_NOT_ALLOWED');
+      return sendJson(res, 200, { status: 'live' });
+    }
+
+    const match = ENDPOINT_PATH.exec(url.pathname);
+    const endpoint = match ? byPath.get(`${match[1]}/${match[2]}`) : undefined;
+    if (!endpoint) {
+      return sendJson(res, 404, {
+        errors: [
+          {
+            message: `No GraphQL endpoint at ${url.pathname}. Endpoints: ${catalogue.paths.join(', ')}`,
+            extensions: { code: 'NOT_FOUND', consumers: catalogue.consumers },
+          },
+        ],
+      });
+    }
+    log.consumer = endpoint.consumer;
+    log.version = endpoint.version;
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, options.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        res.setHeader('connection', 'close');
+        req.resume(); // discard the rest; the connection closes after this answer
+        return sendError(res, 413, `Request body is larger than ${error.limit} bytes`, 'PAYLOAD_TOO_LARGE');
+      }
+      if (isJson(req.headers['content-type'])) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return sendError(res, 400, 'Request body is not valid JSON', 'BAD_REQUEST');
+        }
+      } else {
+        body = text; // Apollo answers a wrong content type with its own 400
+      }
+      if (body !== null && typeof body === 'object' && 'operationName' in body && typeof body.operationName === 'string') {
+        log.operationName = body.operationName.slice(0, 100);
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await endpoint.server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => options.createContext(requestId),
+    });
+    await writeResponse(res, response);
+  }
+}
+
+function endpointCatalogue(endpoints: readonly GraphQLEndpoint[]) {
+  const consumers: Record<string, string[]> = {};
+  for (const { consumer, version } of endpoints) (consumers[consumer] ??= []).push(version);
+  return { consumers, paths: endpoints.map((endpoint) => endpoint.path) };
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(?:[\w.+-]*\+)?json\b/i.test(contentType.trim());
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  // Responses carry personal data: no shared cache may keep them.
+  if (!res.hasHeader('cache-control')) res.setHeader('cache-control', 'no-store');
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, message: string, code: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}

@@ -1,0 +1,48 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../app';
+import type { GatewayConfig } from '../config/config';
+import { startEmbeddedStack, type EmbeddedStack } from '../dev/embedded-stack';
+import type { Logger } from '../logger';
+
+export interface RunningGateway {
+  url: string;
+  /** The embedded simulator's address, when the gateway started one. */
+  siriusUrl: string;
+  endpoints: { consumer: string; version: string; url: string }[];
+  /** Stop accepting, let in-flight requests finish, then close clients and the embedded stack. */
+  close(): Promise<void>;
+}
+
+/** The long-running gateway: embedded stack if configured so, the app, and an HTTP server. */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  let embedded: EmbeddedStack | undefined;
+  let siriusUrl = config.sirius.baseUrl;
+  if (siriusUrl === undefined) {
+    embedded = await startEmbeddedStack(config, logger);
+    siriusUrl = embedded.siriusUrl;
+  }
+  const app = await createApp({ config, siriusBaseUrl: siriusUrl, logger });
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app.listener);
+  server.keepAliveTimeout = 65_000; // longer than load balancers' idle timeout
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+  return {
+    url,
+    siriusUrl,
+    endpoints: app.endpoints.map(({ consumer, version, path }) => ({ consumer, version, url: url + path })),
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await app.close();
+      await embedded?.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
+import { toLookup, type LpaLookup } from './lpa-lookup';
+import { referenceKey, type LpaReference } from './lpa-reference';
+import type { SiriusClient } from './sirius-client';
+
+export interface SiriusLoaders {
+  /** One LPA by uid or online tool id; errors are `SiriusUnavailableError`. */
+  lpa: DataLoader<LpaReference, LpaLookup, string>;
+}
+
+export interface LoaderOptions {
+  requestId: string;
+  /** How many Sirius calls one request may have in flight at once. */
+  concurrency: number;
+}
+
+/**
+ * Loaders for one request, never shared: DataLoader's memo is only safe within a request (one
+ * caller, one moment). Sirius has no batch endpoint, so a batch fans out single GETs with bounded
+ * concurrency; the loader's value is that one query naming the same LPA several times (aliases,
+ * repeated uids, the same LPA reached by two fields) asks Sirius once.
+ */
+export function createSiriusLoaders(client: SiriusClient, options: LoaderOptions): SiriusLoaders {
+  const limit = pLimit(options.concurrency);
+  const call = { requestId: options.requestId };
+  return {
+    lpa: new DataLoader<LpaReference, LpaLookup, string>(
+      (refs) =>
+        Promise.all(
+          refs.map((ref) =>
+            limit(() => client.getLpa(ref, call)).then(
+              (answer) => toLookup(ref, answer),
+              (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+            ),
+          ),
+        ),
+      { cacheKeyFn: referenceKey },
+    ),
+  };
+}

@@ -1,0 +1,147 @@
+import {
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { SiriusUnavailableError } from './errors';
+import type { LpaReference } from './lpa-reference';
+import { isSiriusLpa, type SiriusLpa } from './sirius-lpa';
+
+/** What Sirius said about one LPA, in the terms every consumer shares. */
+export type SiriusLpaAnswer =
+  | { outcome: 'found'; lpa: SiriusLpa }
+  | { outcome: 'not-found' }
+  | { outcome: 'deleted' };
+
+export interface SiriusClientOptions {
+  baseUrl: string;
+  /** Deadline for one logical call, retries included. */
+  timeoutMs: number;
+  /** Extra attempts for a GET after a transient failure (5xx, reset connection). */
+  retries: number;
+  /** Keep-alive connections to Sirius shared by all requests. */
+  connections: number;
+}
+
+export interface SiriusCallOptions {
+  /** Forwarded as `x-request-id` so that Sirius's logs join ours. */
+  requestId: string;
+}
+
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const LPAS_PATH = '/api/public/v1/lpas';
+
+/**
+ * Sirius's public REST API over a keep-alive undici pool. Reads are idempotent, so they retry with
+ * decorrelated jittered backoff (cockatiel), all inside one deadline so that a consumer gets a typed
+ * answer within `timeoutMs` however Sirius misbehaves.
+ */
+export class SiriusClient {
+  private readonly dispatcher: Agent;
+  private readonly readPolicy: IPolicy<{ signal: AbortSignal }>;
+  private readonly base: URL;
+
+  constructor(private readonly options: SiriusClientOptions) {
+    this.base = new URL(options.baseUrl);
+    this.dispatcher = new Agent({
+      connections: options.connections,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    const retryTransient = retry(
+      handleWhen((error) => error instanceof SiriusUnavailableError && error.retryable),
+      {
+        maxAttempts: options.retries,
+        backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }),
+      },
+    );
+    this.readPolicy = wrap(timeout(options.timeoutMs, TimeoutStrategy.Aggressive), retryTransient);
+  }
+
+  async getLpa(ref: LpaReference, call: SiriusCallOptions): Promise<SiriusLpaAnswer> {
+    const url = new URL(LPAS_PATH, this.base);
+    url.searchParams.set(ref.kind === 'uid' ? 'uid' : 'lpa-online-tool-id', ref.value);
+    const { status, body } = await this.get(url, call);
+    return interpretLpaResponse(status, body);
+  }
+
+  /** True when Sirius's health check answers 2xx within the deadline. */
+  async isHealthy(call: SiriusCallOptions): Promise<boolean> {
+    try {
+      const { status } = await this.get(new URL('/api/health-check', this.base), call);
+      return status >= 200 && status < 300;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async get(url: URL, call: SiriusCallOptions): Promise<{ status: number; body: unknown }> {
+    try {
+      return await this.readPolicy.execute(({ signal }) => this.attempt(url, call, signal));
+    } catch (error) {
+      if (error instanceof SiriusUnavailableError) throw error;
+      if (error instanceof TaskCancelledError) {
+        throw new SiriusUnavailableError(`no answer within ${this.options.timeoutMs} ms`, false);
+      }
+      throw new SiriusUnavailableError(describeTransportError(error), false);
+    }
+  }
+
+  private async attempt(url: URL, call: SiriusCallOptions, signal: AbortSignal) {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        signal,
+        headers: { accept: 'application/json', 'x-request-id': call.requestId },
+      });
+    } catch (error) {
+      if (signal.aborted) throw error; // the deadline passed: the timeout policy reports it
+      throw new SiriusUnavailableError(describeTransportError(error), true);
+    }
+    const { statusCode } = response;
+    if (statusCode >= 500 || RETRYABLE_STATUSES.has(statusCode)) {
+      await response.body.dump();
+      throw new SiriusUnavailableError(`HTTP ${statusCode}`, RETRYABLE_STATUSES.has(statusCode), statusCode);
+    }
+    if (statusCode !== 200) {
+      await response.body.dump();
+      return { status: statusCode, body: undefined };
+    }
+    try {
+      return { status: statusCode, body: await response.body.json() };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new SiriusUnavailableError('response body is not JSON', false, statusCode);
+    }
+  }
+}
+
+/** Sirius's answer for an LPA: 200 with an array, 404 or `[]` for unknown, 410 for deleted. */
+export function interpretLpaResponse(status: number, body: unknown): SiriusLpaAnswer {
+  if (status === 404) return { outcome: 'not-found' };
+  if (status === 410) return { outcome: 'deleted' };
+  if (status !== 200) throw new SiriusUnavailableError(`unexpected HTTP ${status}`, false, status);
+  if (!Array.isArray(body)) throw new SiriusUnavailableError('response is not an array', false, status);
+  const [first] = body;
+  if (first === undefined) return { outcome: 'not-found' };
+  if (!isSiriusLpa(first)) throw new SiriusUnavailableError('response is not an LPA', false, status);
+  return { outcome: 'found', lpa: first };
+}
+
+function describeTransportError(error: unknown): string {
+  if (error instanceof undiciErrors.UndiciError) return `${error.name}: ${error.code}`;
+  if (error instanceof Error && 'code' in error) return `connection failed: ${String(error.code)}`;
+  return 'connection failed';
+}
