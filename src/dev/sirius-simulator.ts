@@ -42,20 +42,24 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
   const deletedOnlineIds = new Set(deleted.onlineLpaIds);
 
   let faults: Faults = {};
-  const calls = { total: 0, byQuery: {} as Record<string, number> };
+  const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null };
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const uid = url.searchParams.get('uid');
+    const onlineId = url.searchParams.get('lpa-online-tool-id');
+    if (url.pathname.startsWith('/api/public/')) {
+      // Counted on arrival, so that calls answered with an injected fault count too.
+      calls.total += 1;
+      const queryKey = uid !== null ? `uid=${uid}` : `lpa-online-tool-id=${onlineId}`;
+      calls.byQuery[queryKey] = (calls.byQuery[queryKey] ?? 0) + 1;
+      calls.lastRequestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : null;
+    }
     if (faults.latencyMs) await sleep(faults.latencyMs);
     if (faults.status) return send(res, faults.status, problem(faults.status, 'Injected fault'));
     if (url.pathname === '/api/health-check') return send(res, 200, { status: 'OK' });
     if (url.pathname !== '/api/public/v1/lpas' || req.method !== 'GET') {
       return send(res, 404, problem(404, 'Not found'));
     }
-    const uid = url.searchParams.get('uid');
-    const onlineId = url.searchParams.get('lpa-online-tool-id');
-    calls.total += 1;
-    const queryKey = uid !== null ? `uid=${uid}` : `lpa-online-tool-id=${onlineId}`;
-    calls.byQuery[queryKey] = (calls.byQuery[queryKey] ?? 0) + 1;
 
     if (uid !== null) {
       const digits = uid.replaceAll('-', '');

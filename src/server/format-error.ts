@@ -1,12 +1,13 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
 import { SiriusUnavailableError, siriusUnavailableGraphQLError } from '../sirius/errors';
 
 /**
- * The last stop before an error reaches a consumer. Errors the gateway raised on purpose (a
- * GraphQLError with a code) pass; Sirius failures become `SIRIUS_UNAVAILABLE` with no upstream
- * detail; anything else is a bug, logged here and masked as `INTERNAL_SERVER_ERROR`.
+ * The last stop before an error reaches a consumer. Sirius failures become `SIRIUS_UNAVAILABLE`
+ * with no upstream detail. Anything Apollo could only label `INTERNAL_SERVER_ERROR` is a bug: it is
+ * logged here and masked. Errors raised on purpose (validation, `BAD_USER_INPUT`, ...) pass, never
+ * with a stack trace. (Codes, not `instanceof GraphQLError`: graphql may be loaded twice, ESM and CJS.)
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -17,11 +18,11 @@ export function createErrorFormatter(logger: Logger) {
       const { message, extensions } = siriusUnavailableGraphQLError();
       return { message, extensions, ...where };
     }
-    if (original instanceof GraphQLError) {
-      const { stacktrace: _omitted, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+    const { stacktrace: _omitted, ...extensions } = formatted.extensions ?? {};
+    if (typeof extensions.code !== 'string' || extensions.code === 'INTERNAL_SERVER_ERROR') {
+      logger.error({ err: original, path: formatted.path }, 'unexpected error');
+      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...where };
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');
-    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, ...where };
+    return { ...formatted, extensions };
   };
 }

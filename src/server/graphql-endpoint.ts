@@ -43,6 +43,8 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     introspection: options.explorable,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // The process owns shutdown (src/main.ts drains HTTP first); Apollo's own handlers would race it.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     plugins: [
       options.explorable

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+
+// The real entry point as `npm start` runs it, in its own process.
+
+function startMain(env: Record<string, string>): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: 'pipe',
+  });
+}
+
+async function readyUrl(child: ChildProcessWithoutNullStreams): Promise<{ url: string; lines: string[] }> {
+  const lines: string[] = [];
+  for await (const line of createInterface({ input: child.stdout })) {
+    lines.push(line);
+    const entry = JSON.parse(line) as { msg: string; url?: string };
+    if (entry.msg === 'sirius-gateway ready' && entry.url) return { url: entry.url.replace('/health/live', ''), lines };
+  }
+  throw new Error(`gateway exited before it was ready:\n${lines.join('\n')}`);
+}
+
+describe('npm start (src/main.ts)', () => {
+  it('serves the embedded default, logs without personal data, and stops cleanly on SIGTERM', async () => {
+    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0' });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      const { url, lines } = await readyUrl(child);
+      expect(lines.some((line) => line.includes('/use-an-lpa/v1/graphql'))).toBe(true);
+      const response = await fetch(`${url}/use-an-lpa/v1/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ lpa(uid: "7000-0000-0047") { ... on Lpa { donor { surname dateOfBirth } } } }' }),
+      });
+      expect(await response.json()).toEqual({ data: { lpa: { donor: { surname: 'Sanderson', dateOfBirth: '1948-11-01' } } } });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(stdout).toContain('"msg":"stopped"');
+    // One line for the request, and nothing from the LPA it returned.
+    expect(stdout).toMatch(/"consumer":"use-an-lpa".*"status":200.*"msg":"request"/);
+    for (const personal of ['Sanderson', '1948-11-01', 'DN37', 'Front Street']) expect(stdout).not.toContain(personal);
+  });
+
+  it('refuses to start in production without a Sirius, naming the variable', async () => {
+    const child = startMain({ NODE_ENV: 'production', PORT: '0' });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toContain('SIRIUS_BASE_URL: is required when NODE_ENV=production');
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+describe('configuration', () => {
+  it('with nothing set is the embedded default', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ embedded: true, production: false, port: 4000, host: '127.0.0.1' });
+    expect(config.simulator.port).toBe(4010);
+    expect(config.sirius).toMatchObject({ baseUrl: undefined, timeoutMs: 3000, retries: 2 });
+  });
+
+  it('naming a Sirius turns the embedded parts off', () => {
+    const config = loadConfig({ SIRIUS_BASE_URL: 'https://sirius.example.internal', PORT: '8080' });
+    expect(config).toMatchObject({ embedded: false, port: 8080, host: '0.0.0.0' });
+  });
+
+  it('names every bad variable and its value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', SIRIUS_TIMEOUT_MS: '-5', SIRIUS_BASE_URL: 'ftp://nope', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const fragment of ['PORT="eighty"', 'SIRIUS_TIMEOUT_MS="-5"', 'SIRIUS_BASE_URL="ftp://nope"', 'LOG_LEVEL="loud"']) {
+      expect(message).toContain(fragment);
+    }
+  });
+
+  it('never falls back to the simulator in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SIRIUS_BASE_URL: is required when NODE_ENV=production/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', SIRIUS_BASE_URL: '' })).toMatchObject({ port: 4000, embedded: true });
+  });
+});
