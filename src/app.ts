@@ -1,4 +1,6 @@
 import type { RequestListener } from 'node:http';
+import { createAuthenticator } from './auth/authenticate';
+import { createIdentity, type DevIdentity } from './auth/identity';
 import type { GatewayConfig } from './config/config';
 import { consumerSchemas } from './consumers';
 import type { Logger } from './logger';
@@ -18,20 +20,38 @@ export interface AppDependencies {
   config: GatewayConfig;
   /** The Sirius to call: the configured one, or the embedded simulator's address. */
   siriusBaseUrl: string;
+  /** The embedded default's issuer, registry and Sandbox token; absent in production. */
+  dev?: DevIdentity & { sandboxToken: string };
   logger: Logger;
 }
 
-export async function createApp({ config, siriusBaseUrl, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, siriusBaseUrl, dev, logger }: AppDependencies): Promise<App> {
+  const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
+  // Fetch the signing keys now rather than on the first request; a failure is retried then.
+  await verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
+
   const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl });
+  const explorable = dev !== undefined;
   const endpoints = await Promise.all(
-    consumerSchemas.map((definition) => createGraphQLEndpoint(definition, { explorable: config.embedded, logger })),
+    consumerSchemas.map((definition) =>
+      createGraphQLEndpoint(definition, {
+        explorable,
+        sandboxHeaders: dev ? { Authorization: `Bearer ${dev.sandboxToken}` } : undefined,
+        limits: config.limits,
+        logger,
+      }),
+    ),
   );
   const listener = createRequestListener({
     endpoints,
+    explorable,
+    authenticate: createAuthenticator(verifier, registry, logger),
     maxBodyBytes: config.maxBodyBytes,
     logger,
-    createContext: (requestId) => ({
+    createContext: (requestId, caller) => ({
       requestId,
+      caller,
+      explorable,
       loaders: createSiriusLoaders(sirius, { requestId, concurrency: config.sirius.concurrencyPerRequest }),
     }),
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IssuerConfig } from '../auth/token-verifier';
 
 // Every setting comes from the environment and is checked here, once, at start-up. With nothing
 // set the gateway runs its embedded default (Sirius simulator and friends, started by src/dev);
@@ -21,10 +22,42 @@ const EnvSchema = z
     SIRIUS_CONCURRENCY_PER_REQUEST: positiveInt.default(8),
     SIRIUS_SIMULATOR_PORT: port.default(4010),
     SIRIUS_FIXTURES: z.string().min(1).optional(),
+    AUTH_ISSUER: z.enum(['cognito', 'oidc']).optional(),
+    COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must look like eu-west-2_AbCdEf123').optional(),
+    OIDC_ISSUER: z.string().min(1).optional(),
+    OIDC_JWKS_URI: z.url({ protocol: /^https?$/ }).optional(),
+    OIDC_AUDIENCE: z.string().min(1).optional(),
+    OIDC_CLIENT_ID_CLAIM: z.string().min(1).default('client_id'),
+    AUTH_SCOPE_PREFIX: z.string().default('sirius-gateway/'),
+    JWKS_REFETCH_SECONDS: positiveInt.default(10),
+    CALLER_REGISTRY_FILE: z.string().min(1).optional(),
+    DEV_ISSUER_PORT: port.default(4020),
+    MAX_QUERY_DEPTH: positiveInt.default(12),
+    MAX_QUERY_COST: positiveInt.default(5000),
+    MAX_QUERY_ALIASES: positiveInt.default(15),
+    MAX_QUERY_TOKENS: positiveInt.default(2000),
+    MAX_QUERY_DIRECTIVES: positiveInt.default(20),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.SIRIUS_BASE_URL !== undefined, {
     path: ['SIRIUS_BASE_URL'],
     message: 'is required when NODE_ENV=production (the embedded Sirius simulator never runs in production)',
+  })
+  // A real Sirius is never put behind the dev issuer: naming one requires a real issuer and registry.
+  .refine((env) => env.SIRIUS_BASE_URL === undefined || env.AUTH_ISSUER !== undefined, {
+    path: ['AUTH_ISSUER'],
+    message: 'is required (cognito or oidc) when SIRIUS_BASE_URL is set',
+  })
+  .refine((env) => env.AUTH_ISSUER === undefined || env.CALLER_REGISTRY_FILE !== undefined, {
+    path: ['CALLER_REGISTRY_FILE'],
+    message: 'is required when AUTH_ISSUER is set',
+  })
+  .refine((env) => env.AUTH_ISSUER !== 'cognito' || env.COGNITO_USER_POOL_ID !== undefined, {
+    path: ['COGNITO_USER_POOL_ID'],
+    message: 'is required when AUTH_ISSUER=cognito',
+  })
+  .refine((env) => env.AUTH_ISSUER !== 'oidc' || (env.OIDC_ISSUER && env.OIDC_JWKS_URI && env.OIDC_AUDIENCE), {
+    path: ['OIDC_ISSUER'],
+    message: 'OIDC_ISSUER, OIDC_JWKS_URI and OIDC_AUDIENCE are all required when AUTH_ISSUER=oidc',
   });
 
 export interface GatewayConfig {
@@ -44,6 +77,15 @@ export interface GatewayConfig {
     concurrencyPerRequest: number;
   };
   simulator: { port: number; fixtures: string | undefined };
+  auth: {
+    /** Undefined: the embedded dev issuer and dev callers. */
+    issuer: IssuerConfig | undefined;
+    scopePrefix: string;
+    jwksRefetchSeconds: number;
+    callerRegistryFile: string | undefined;
+    devIssuerPort: number;
+  };
+  limits: { depth: number; cost: number; aliases: number; tokens: number; directives: number };
 }
 
 export class ConfigError extends Error {
@@ -84,5 +126,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       concurrencyPerRequest: e.SIRIUS_CONCURRENCY_PER_REQUEST,
     },
     simulator: { port: e.SIRIUS_SIMULATOR_PORT, fixtures: e.SIRIUS_FIXTURES },
+    auth: {
+      issuer:
+        e.AUTH_ISSUER === 'cognito'
+          ? { kind: 'cognito', userPoolId: e.COGNITO_USER_POOL_ID! }
+          : e.AUTH_ISSUER === 'oidc'
+            ? { kind: 'oidc', issuer: e.OIDC_ISSUER!, jwksUri: e.OIDC_JWKS_URI!, audience: e.OIDC_AUDIENCE!, clientIdClaim: e.OIDC_CLIENT_ID_CLAIM }
+            : undefined,
+      scopePrefix: e.AUTH_SCOPE_PREFIX,
+      jwksRefetchSeconds: e.JWKS_REFETCH_SECONDS,
+      callerRegistryFile: e.CALLER_REGISTRY_FILE,
+      devIssuerPort: e.DEV_ISSUER_PORT,
+    },
+    limits: {
+      depth: e.MAX_QUERY_DEPTH,
+      cost: e.MAX_QUERY_COST,
+      aliases: e.MAX_QUERY_ALIASES,
+      tokens: e.MAX_QUERY_TOKENS,
+      directives: e.MAX_QUERY_DIRECTIVES,
+    },
   };
 }

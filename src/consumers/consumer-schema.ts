@@ -1,4 +1,5 @@
 import type { IExecutableSchemaDefinition } from '@graphql-tools/schema';
+import type { IMiddlewareGenerator } from 'graphql-middleware';
 import type { GatewayContext } from '../server/context';
 
 /**
@@ -9,4 +10,8 @@ export interface ConsumerSchema {
   consumer: string;
   version: string;
   resolvers: NonNullable<IExecutableSchemaDefinition<GatewayContext>['resolvers']>;
+  /** graphql-shield rules, deny by default: who may read which field. */
+  permissions: IMiddlewareGenerator<unknown, GatewayContext, unknown>;
+  /** The scopes those rules use (the caller registry accepts only known scopes). */
+  scopes: readonly string[];
 }

@@ -3,11 +3,15 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { applyMiddleware } from 'graphql-middleware';
+import type { GatewayConfig } from '../config/config';
 import type { ConsumerSchema } from '../consumers/consumer-schema';
 import type { Logger } from '../logger';
 import { projectPath } from '../project-paths';
 import type { GatewayContext } from './context';
+import { explorationPolicy } from './exploration-policy';
 import { createErrorFormatter } from './format-error';
+import { queryLimitRules } from './query-limits';
 
 /** One consumer schema version served at `/{consumer}/{version}/graphql` by its own Apollo Server. */
 export interface GraphQLEndpoint {
@@ -18,8 +22,11 @@ export interface GraphQLEndpoint {
 }
 
 export interface EndpointOptions {
-  /** Apollo Sandbox as the landing page and introspection on: the embedded default only. */
+  /** The embedded default: Apollo Sandbox as the landing page, introspection for every caller. */
   explorable: boolean;
+  /** Headers Sandbox starts with (a dev token), embedded default only. */
+  sandboxHeaders?: Record<string, string>;
+  limits: GatewayConfig['limits'];
   logger: Logger;
 }
 
@@ -29,26 +36,34 @@ export function schemaFile(consumer: string, version: string): string {
 
 export async function createGraphQLEndpoint(definition: ConsumerSchema, options: EndpointOptions): Promise<GraphQLEndpoint> {
   const { consumer, version } = definition;
-  const schema = makeExecutableSchema<GatewayContext>({
+  const executable = makeExecutableSchema<GatewayContext>({
     typeDefs: readFileSync(schemaFile(consumer, version), 'utf8'),
     resolvers: definition.resolvers,
     // Every field in the SDL must have a resolver (codegen enforces it too): nothing falls back
     // to reading a same-named property off a Sirius payload by accident.
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
+  const schema = applyMiddleware(executable, definition.permissions);
   const logger = options.logger.child({ consumer, version });
   const server = new ApolloServer<GatewayContext>({
     schema,
     logger,
-    introspection: options.explorable,
+    // Gated per caller by explorationPolicy (explorer scope, or the embedded default).
+    introspection: true,
+    parseOptions: { maxTokens: options.limits.tokens },
+    validationRules: queryLimitRules(options.limits),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // The process owns shutdown (src/main.ts drains HTTP first); Apollo's own handlers would race it.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     plugins: [
+      explorationPolicy,
       options.explorable
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        ? ApolloServerPluginLandingPageLocalDefault({
+            embed: { initialState: { sharedHeaders: options.sandboxHeaders ?? {} } },
+            includeCookies: false,
+          })
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });

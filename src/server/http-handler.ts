@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Authenticate } from '../auth/authenticate';
+import { mayUseSchema, type Caller } from '../auth/caller';
 import type { Logger } from '../logger';
 import type { GatewayContext } from './context';
 import type { GraphQLEndpoint } from './graphql-endpoint';
 import { BodyTooLargeError, readBody } from './request-body';
 
 // HTTP → GraphQL, on node:http with Apollo's own request pipeline (executeHTTPGraphQLRequest):
-// route by /{consumer}/{version}/graphql, read and parse the body within limits, build the
-// per-request context, run, write. Every failure here is a GraphQL-shaped JSON error.
+// authenticate, route by /{consumer}/{version}/graphql, check the caller may use that schema,
+// read and parse the body within limits, build the per-request context, run, write. Nothing is
+// parsed, and Sirius is not reached, before the caller is known. Every failure is GraphQL-shaped JSON.
 
 export interface HttpHandlerOptions {
   endpoints: readonly GraphQLEndpoint[];
-  createContext(requestId: string): GatewayContext;
+  authenticate: Authenticate;
+  createContext(requestId: string, caller: Caller): GatewayContext;
+  /** Embedded default: the Sandbox landing page is served without a token. */
+  explorable: boolean;
   maxBodyBytes: number;
   logger: Logger;
 }
@@ -53,6 +59,25 @@ export function createRequestListener(options: HttpHandlerOptions): RequestListe
 
     const match = ENDPOINT_PATH.exec(url.pathname);
     const endpoint = match ? byPath.get(`${match[1]}/${match[2]}`) : undefined;
+    if (endpoint && options.explorable && isLandingPageRequest(req, url)) {
+      return writeResponse(res, await endpoint.server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'GET', headers: toHeaderMap(req), search: '', body: undefined },
+        context: async () => {
+          throw new Error('the landing page needs no context');
+        },
+      }));
+    }
+
+    const authentication = await options.authenticate({ authorization: req.headers.authorization });
+    if (!authentication.ok) {
+      if (authentication.status === 401) {
+        res.setHeader('www-authenticate', `Bearer realm="sirius-gateway"${authentication.tokenPresented ? ', error="invalid_token"' : ''}`);
+      }
+      return sendError(res, authentication.status, authentication.message, authentication.code);
+    }
+    const { caller } = authentication;
+    log.caller = caller.name;
+
     if (!endpoint) {
       return sendJson(res, 404, {
         errors: [
@@ -65,6 +90,9 @@ export function createRequestListener(options: HttpHandlerOptions): RequestListe
     }
     log.consumer = endpoint.consumer;
     log.version = endpoint.version;
+    if (!mayUseSchema(caller, endpoint.consumer, endpoint.version)) {
+      return sendError(res, 403, `This caller may not use ${endpoint.consumer} ${endpoint.version}.`, 'FORBIDDEN');
+    }
 
     let body: unknown;
     if (req.method === 'POST') {
@@ -91,16 +119,25 @@ export function createRequestListener(options: HttpHandlerOptions): RequestListe
       }
     }
 
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
     const response = await endpoint.server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => options.createContext(requestId),
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body },
+      context: async () => options.createContext(requestId, caller),
     });
     await writeResponse(res, response);
   }
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** A browser opening the endpoint: GET, asking for HTML, with no operation in the URL. */
+function isLandingPageRequest(req: IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
 }
 
 function endpointCatalogue(endpoints: readonly GraphQLEndpoint[]) {

@@ -9,6 +9,8 @@ export interface RunningGateway {
   url: string;
   /** The embedded simulator's address, when the gateway started one. */
   siriusUrl: string;
+  /** The embedded stack (simulator and dev issuer), absent in production. */
+  embedded: EmbeddedStack | undefined;
   endpoints: { consumer: string; version: string; url: string }[];
   /** Stop accepting, let in-flight requests finish, then close clients and the embedded stack. */
   close(): Promise<void>;
@@ -22,7 +24,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     embedded = await startEmbeddedStack(config, logger);
     siriusUrl = embedded.siriusUrl;
   }
-  const app = await createApp({ config, siriusBaseUrl: siriusUrl, logger });
+  const app = await createApp({ config, siriusBaseUrl: siriusUrl, dev: embedded?.identity, logger });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app.listener);
   server.keepAliveTimeout = 65_000; // longer than load balancers' idle timeout
 
@@ -36,6 +38,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   return {
     url,
     siriusUrl,
+    embedded,
     endpoints: app.endpoints.map(({ consumer, version, path }) => ({ consumer, version, url: url + path })),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

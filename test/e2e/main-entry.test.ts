@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -24,16 +24,19 @@ async function readyUrl(child: ChildProcessWithoutNullStreams): Promise<{ url: s
 
 describe('npm start (src/main.ts)', () => {
   it('serves the embedded default, logs without personal data, and stops cleanly on SIGTERM', async () => {
-    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0' });
+    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0' });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = once(child, 'exit');
     try {
       const { url, lines } = await readyUrl(child);
       expect(lines.some((line) => line.includes('/use-an-lpa/v1/graphql'))).toBe(true);
+      // The token command, as a developer runs it, signs with the key the running gateway trusts.
+      const token = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', 'use-an-lpa'], { encoding: 'utf8' });
+      expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
       const response = await fetch(`${url}/use-an-lpa/v1/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.trim()}` },
         body: JSON.stringify({ query: '{ lpa(uid: "7000-0000-0047") { ... on Lpa { donor { surname dateOfBirth } } } }' }),
       });
       expect(await response.json()).toEqual({ data: { lpa: { donor: { surname: 'Sanderson', dateOfBirth: '1948-11-01' } } } });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/gateway';
+import { startConfiguredGateway, startTestGateway, type TestGateway } from '../support/gateway';
 
 const ENDPOINT = '/use-an-lpa/v1/graphql';
 const TIMEOUT_MS = 400;
@@ -59,10 +59,16 @@ describe('when Sirius fails', () => {
   });
 
   it('Sirius refusing connections gives SIRIUS_UNAVAILABLE, and the gateway recovers when it is back', async () => {
-    const unreachable = await startTestGateway({ SIRIUS_BASE_URL: 'http://127.0.0.1:9', SIRIUS_TIMEOUT_MS: '500' });
+    const unreachable = await startConfiguredGateway(gateway, { SIRIUS_BASE_URL: 'http://127.0.0.1:9', SIRIUS_TIMEOUT_MS: '500' });
     try {
-      const { body } = await unreachable.graphql(ENDPOINT, { query: '{ lpa(uid: "7000-0000-0047") { __typename } }' });
-      expect(body.errors?.[0]).toMatchObject({ path: ['lpa'], extensions: { code: 'SIRIUS_UNAVAILABLE' } });
+      const response = await fetch(`${unreachable.url}${ENDPOINT}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await gateway.token('use-an-lpa')}` },
+        body: JSON.stringify({ query: '{ lpa(uid: "7000-0000-0047") { __typename } }' }),
+      });
+      const body = (await response.json()) as { data: unknown; errors: unknown[] };
+      expect(body.data).toEqual({ lpa: null });
+      expect(body.errors[0]).toMatchObject({ path: ['lpa'], extensions: { code: 'SIRIUS_UNAVAILABLE' } });
     } finally {
       await unreachable.close();
     }

@@ -1,11 +1,18 @@
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV_CALLERS, devCaller } from '../../src/dev/dev-callers';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway';
 
 // Integration tests run the real gateway, with its real embedded Sirius simulator, on free ports,
 // and talk to both over HTTP.
 
 export interface TestGateway extends RunningGateway {
+  /** A really signed token from the embedded dev issuer for a dev caller (or any client id and scopes). */
+  token(caller: string, override?: { clientId?: string; scopes?: string[]; ttlSeconds?: number }): Promise<string>;
   /** POST a GraphQL request to `/{path}` and return the status and parsed JSON body. */
   graphql(path: string, request: GraphQLRequest, headers?: Record<string, string>): Promise<JsonResponse>;
   post(path: string, body: string, headers?: Record<string, string>): Promise<JsonResponse>;
@@ -30,13 +37,30 @@ export interface JsonResponse {
 }
 
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = loadConfig({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', LOG_LEVEL: 'silent', ...env });
   const gateway = await startGateway(config, createLogger(config.logLevel));
+
+  async function token(caller: string, override: { clientId?: string; scopes?: string[]; ttlSeconds?: number } = {}) {
+    const entry = devCaller(caller);
+    if (!entry || !gateway.embedded) throw new Error(`no dev caller ${caller}`);
+    return gateway.embedded.issuer.issue({
+      clientId: override.clientId ?? entry.clientIds[0]!,
+      scopes: override.scopes ?? entry.scopes,
+      ttlSeconds: override.ttlSeconds,
+    });
+  }
+
+  // Unless a test says otherwise, each request carries the token of the dev caller named after
+  // the consumer in its path (the explorer for any other path).
+  async function defaultAuthorization(path: string): Promise<Record<string, string>> {
+    const consumer = /^\/([a-z-]+)\//.exec(path)?.[1];
+    return { authorization: `Bearer ${await token(consumer && devCaller(consumer) ? consumer : 'explorer')}` };
+  }
 
   async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<JsonResponse> {
     const response = await fetch(`${gateway.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(gateway.embedded ? await defaultAuthorization(path) : {}), ...headers },
       body,
     });
     const text = await response.text();
@@ -50,6 +74,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 
   return {
     ...gateway,
+    token,
     post,
     graphql: (path, request, headers) => post(path, JSON.stringify(request), headers),
     siriusCallLog,
@@ -59,4 +84,25 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       if (!response.ok) throw new Error(`simulator refused faults: ${response.status}`);
     },
   };
+}
+
+/**
+ * A gateway configured as production is (a named Sirius, an OIDC issuer by JWKS URL, a registry
+ * file), trusting the dev issuer of `trusted` so that tests can sign its tokens.
+ */
+export async function startConfiguredGateway(trusted: TestGateway, env: Record<string, string>): Promise<RunningGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-registry-'));
+  const registryFile = join(dir, 'callers.json');
+  writeFileSync(registryFile, JSON.stringify(DEV_CALLERS));
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    AUTH_ISSUER: 'oidc',
+    OIDC_ISSUER: DEV_ISSUER,
+    OIDC_AUDIENCE: DEV_AUDIENCE,
+    OIDC_JWKS_URI: trusted.embedded!.issuer.jwksUri,
+    CALLER_REGISTRY_FILE: registryFile,
+    ...env,
+  });
+  return startGateway(config, createLogger(config.logLevel));
 }

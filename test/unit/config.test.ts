@@ -10,8 +10,24 @@ describe('configuration', () => {
   });
 
   it('naming a Sirius turns the embedded parts off', () => {
-    const config = loadConfig({ SIRIUS_BASE_URL: 'https://sirius.example.internal', PORT: '8080' });
+    const config = loadConfig({
+      SIRIUS_BASE_URL: 'https://sirius.example.internal',
+      PORT: '8080',
+      AUTH_ISSUER: 'cognito',
+      COGNITO_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CALLER_REGISTRY_FILE: '/etc/sirius-gateway/callers.json',
+    });
     expect(config).toMatchObject({ embedded: false, port: 8080, host: '0.0.0.0' });
+    expect(config.auth.issuer).toEqual({ kind: 'cognito', userPoolId: 'eu-west-2_AbCdEf123' });
+  });
+
+  it('never puts a real Sirius behind the dev issuer', () => {
+    expect(() => loadConfig({ SIRIUS_BASE_URL: 'https://sirius.example.internal' })).toThrow(
+      /AUTH_ISSUER: is required \(cognito or oidc\) when SIRIUS_BASE_URL is set/,
+    );
+    expect(() => loadConfig({ SIRIUS_BASE_URL: 'https://s.example', AUTH_ISSUER: 'oidc', CALLER_REGISTRY_FILE: 'c.json' })).toThrow(
+      /OIDC_ISSUER, OIDC_JWKS_URI and OIDC_AUDIENCE are all required/,
+    );
   });
 
   it('names every bad variable and its value', () => {

@@ -111,7 +111,7 @@ export type LpaSummaryResult = LpaDeleted | LpaNotFound | LpaSummary;
 
 /**
  * The LPA online tool, schema version 1: where an application made online has got to, by its online
- * tool reference. Nothing about the people on the LPA is available here.
+ * tool reference, with the `lpa.status` scope. Nothing about the people on the LPA is available here.
  */
 export type Query = {
   __typename?: 'Query';
@@ -128,7 +128,7 @@ export type Query = {
 
 /**
  * The LPA online tool, schema version 1: where an application made online has got to, by its online
- * tool reference. Nothing about the people on the LPA is available here.
+ * tool reference, with the `lpa.status` scope. Nothing about the people on the LPA is available here.
  */
 export type QueryLpaArgs = {
   onlineLpaId: Scalars['String']['input'];

@@ -183,11 +183,11 @@ export type LpaType =
 /** A person named on an LPA: the donor, an attorney, a replacement attorney or a certificate provider. */
 export type Person = {
   __typename?: 'Person';
-  /** Postal addresses, the primary one first. */
-  addresses: Array<Address>;
-  /** Date of birth; null when not recorded (certificate providers often have none). */
+  /** Postal addresses, the primary one first. Needs the `lpa.personal-data` scope (null, with a `FORBIDDEN` error, without it). */
+  addresses: Maybe<Array<Address>>;
+  /** Date of birth; null when not recorded (certificate providers often have none). Needs the `lpa.personal-data` scope. */
   dateOfBirth: Maybe<Scalars['Date']['output']>;
-  /** Contact email; null when not given. */
+  /** Contact email; null when not given. Needs the `lpa.personal-data` scope. */
   email: Maybe<Scalars['String']['output']>;
   /** First and middle names as one string, e.g. `Rachel Emma`. */
   firstNames: Maybe<Scalars['String']['output']>;
@@ -205,7 +205,8 @@ export type Person = {
 
 /**
  * Use an LPA, schema version 1: the registered Lasting Powers of Attorney that a donor or attorney
- * can share with organisations, read by their Sirius case uid.
+ * can share with organisations, read by their Sirius case uid. Reading LPAs needs the `lpa.read`
+ * scope; dates of birth, emails and addresses also need `lpa.personal-data`.
  */
 export type Query = {
   __typename?: 'Query';
@@ -227,7 +228,8 @@ export type Query = {
 
 /**
  * Use an LPA, schema version 1: the registered Lasting Powers of Attorney that a donor or attorney
- * can share with organisations, read by their Sirius case uid.
+ * can share with organisations, read by their Sirius case uid. Reading LPAs needs the `lpa.read`
+ * scope; dates of birth, emails and addresses also need `lpa.personal-data`.
  */
 export type QueryLpaArgs = {
   uid: Scalars['String']['input'];
@@ -236,7 +238,8 @@ export type QueryLpaArgs = {
 
 /**
  * Use an LPA, schema version 1: the registered Lasting Powers of Attorney that a donor or attorney
- * can share with organisations, read by their Sirius case uid.
+ * can share with organisations, read by their Sirius case uid. Reading LPAs needs the `lpa.read`
+ * scope; dates of birth, emails and addresses also need `lpa.personal-data`.
  */
 export type QueryLpasArgs = {
   uids: Array<Scalars['String']['input']>;
@@ -245,11 +248,11 @@ export type QueryLpasArgs = {
 /** A trust corporation acting as an attorney. */
 export type TrustCorporation = {
   __typename?: 'TrustCorporation';
-  /** Postal addresses, the primary one first. */
-  addresses: Array<Address>;
+  /** Postal addresses, the primary one first. Needs the `lpa.personal-data` scope (null, with a `FORBIDDEN` error, without it). */
+  addresses: Maybe<Array<Address>>;
   /** The company's name. */
   companyName: Maybe<Scalars['String']['output']>;
-  /** Contact email; null when not given. */
+  /** Contact email; null when not given. Needs the `lpa.personal-data` scope. */
   email: Maybe<Scalars['String']['output']>;
   /** Whether the trust corporation is still active on the LPA. */
   isActive: Maybe<Scalars['Boolean']['output']>;
@@ -437,7 +440,7 @@ export type LpaResultResolvers<ContextType = GatewayContext, ParentType extends 
 };
 
 export type PersonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = {
-  addresses: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
+  addresses: Resolver<Maybe<Array<ResolversTypes['Address']>>, ParentType, ContextType>;
   dateOfBirth: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   email: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstNames: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -454,7 +457,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
 };
 
 export type TrustCorporationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TrustCorporation'] = ResolversParentTypes['TrustCorporation']> = {
-  addresses: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
+  addresses: Resolver<Maybe<Array<ResolversTypes['Address']>>, ParentType, ContextType>;
   companyName: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   isActive: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;

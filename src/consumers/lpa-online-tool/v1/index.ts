@@ -3,8 +3,9 @@ import type { Resolvers } from '../../../generated/lpa-online-tool/v1';
 import { DateScalar } from '../../../graphql/date-scalar';
 import { LpaSummary } from './resolvers/lpa-summary';
 import { LpaDeleted, LpaNotFound, LpaSummaryResult } from './resolvers/lpa-summary-result';
+import { permissions, scopes } from './permissions';
 import { Query } from './resolvers/query';
 
 const resolvers: Resolvers = { Date: DateScalar, Query, LpaSummaryResult, LpaSummary, LpaNotFound, LpaDeleted };
 
-export const lpaOnlineToolV1: ConsumerSchema = { consumer: 'lpa-online-tool', version: 'v1', resolvers };
+export const lpaOnlineToolV1: ConsumerSchema = { consumer: 'lpa-online-tool', version: 'v1', resolvers, permissions, scopes };

@@ -6,6 +6,7 @@ import { Lpa } from './resolvers/lpa';
 import { LpaDeleted, LpaNotFound } from './resolvers/lpa-outcomes';
 import { LpaResult } from './resolvers/lpa-result';
 import { Person } from './resolvers/person';
+import { permissions, scopes } from './permissions';
 import { Query } from './resolvers/query';
 import { TrustCorporation } from './resolvers/trust-corporation';
 
@@ -21,4 +22,4 @@ const resolvers: Resolvers = {
   Address,
 };
 
-export const useAnLpaV1: ConsumerSchema = { consumer: 'use-an-lpa', version: 'v1', resolvers };
+export const useAnLpaV1: ConsumerSchema = { consumer: 'use-an-lpa', version: 'v1', resolvers, permissions, scopes };

@@ -1,0 +1,31 @@
+import type { CallerRegistryFile } from '../auth/caller-registry';
+
+/** The embedded default's caller registry: one dev caller per consumer, and an explorer. */
+export const DEV_CALLERS = {
+  callers: [
+    {
+      name: 'use-an-lpa',
+      clientIds: ['dev-use-an-lpa'],
+      consumers: { 'use-an-lpa': ['v1'] },
+      scopes: ['lpa.read', 'lpa.personal-data'],
+    },
+    {
+      name: 'lpa-online-tool',
+      clientIds: ['dev-lpa-online-tool'],
+      consumers: { 'lpa-online-tool': ['v1'] },
+      scopes: ['lpa.status'],
+    },
+    {
+      name: 'explorer',
+      clientIds: ['dev-explorer'],
+      consumers: { 'use-an-lpa': ['v1'], 'lpa-online-tool': ['v1'] },
+      scopes: ['explorer', 'lpa.read', 'lpa.personal-data', 'lpa.status'],
+    },
+  ],
+} satisfies CallerRegistryFile;
+
+export type DevCallerName = (typeof DEV_CALLERS.callers)[number]['name'];
+
+export function devCaller(name: string) {
+  return DEV_CALLERS.callers.find((caller) => caller.name === name);
+}
