@@ -71,14 +71,18 @@ export interface DevIssuer {
   url: string;
   jwksUri: string;
   issue(request: DevTokenRequest): Promise<string>;
+  /** How often the JWKS has been fetched: shows the verifier's refetch bound. */
+  jwksRequests(): number;
   close(): Promise<void>;
 }
 
 export async function startDevIssuer(options: { port: number; keyFile?: string }): Promise<DevIssuer> {
   const key = await loadOrCreateDevKey(options.keyFile);
   const jwks = JSON.stringify({ keys: [key.publicJwk] });
+  let jwksRequests = 0;
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/.well-known/jwks.json') {
+      jwksRequests += 1;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(jwks);
       return;
@@ -99,6 +103,7 @@ export async function startDevIssuer(options: { port: number; keyFile?: string }
     url,
     jwksUri: `${url}/.well-known/jwks.json`,
     issue: (request) => signDevToken(key, request),
+    jwksRequests: () => jwksRequests,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
