@@ -90,10 +90,16 @@ describe('bad input gets a clear GraphQL-over-HTTP error', () => {
     expect(await response.json()).toEqual({ status: 'live' });
   });
 
-  it('serves Apollo Sandbox as the landing page on the embedded default', async () => {
+  it('serves Apollo Sandbox on the embedded default, pre-filled with a dev token that works', async () => {
     const response = await fetch(`${gateway.url}${ENDPOINT}`, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('sandbox');
+    const html = await response.text();
+    expect(html).toContain('sandbox');
+    const token = /"Authorization":"Bearer ([\w-]+\.[\w-]+\.[\w-]+)"/.exec(html)?.[1];
+    expect(token).toBeDefined();
+    const { status, body } = await gateway.graphql(ENDPOINT, { query: '{ lpa(uid: "7000-0000-0047") { __typename } }' }, { authorization: `Bearer ${token}` });
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { lpa: { __typename: 'Lpa' } } });
   });
 
   it('marks responses as not cacheable: they carry personal data', async () => {
