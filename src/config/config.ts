@@ -22,6 +22,17 @@ const EnvSchema = z
     SIRIUS_CONCURRENCY_PER_REQUEST: positiveInt.default(8),
     SIRIUS_SIMULATOR_PORT: port.default(4010),
     SIRIUS_FIXTURES: z.string().min(1).optional(),
+    SIRIUS_BREAKER_FAILURES: positiveInt.default(5),
+    SIRIUS_BREAKER_HALF_OPEN_SECONDS: positiveInt.default(10),
+    CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).default(30),
+    CACHE_STALE_IF_ERROR_SECONDS: z.coerce.number().int().min(0).default(172_800),
+    CACHE_TABLE_NAME: z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
+    CACHE_COMPRESS_ABOVE_BYTES: positiveInt.default(16_384),
+    CACHE_WRITE_WAIT_MS: z.coerce.number().int().min(0).default(100),
+    CACHE_IN_MEMORY: z.enum(['0', '1']).default('0'),
+    DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    DYNAMODB_TIMEOUT_MS: positiveInt.default(300),
+    AWS_REGION: z.string().min(1).default('eu-west-2'),
     AUTH_ISSUER: z.enum(['cognito', 'oidc']).optional(),
     COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must look like eu-west-2_AbCdEf123').optional(),
     OIDC_ISSUER: z.string().min(1).optional(),
@@ -46,6 +57,10 @@ const EnvSchema = z
   .refine((env) => env.SIRIUS_BASE_URL === undefined || env.AUTH_ISSUER !== undefined, {
     path: ['AUTH_ISSUER'],
     message: 'is required (cognito or oidc) when SIRIUS_BASE_URL is set',
+  })
+  .refine((env) => env.SIRIUS_BASE_URL === undefined || env.CACHE_TABLE_NAME !== undefined, {
+    path: ['CACHE_TABLE_NAME'],
+    message: 'is required when SIRIUS_BASE_URL is set (production never creates its own table)',
   })
   .refine((env) => env.AUTH_ISSUER === undefined || env.CALLER_REGISTRY_FILE !== undefined, {
     path: ['CALLER_REGISTRY_FILE'],
@@ -75,6 +90,21 @@ export interface GatewayConfig {
     retries: number;
     connections: number;
     concurrencyPerRequest: number;
+    breakerFailures: number;
+    breakerHalfOpenSeconds: number;
+  };
+  cache: {
+    freshSeconds: number;
+    staleIfErrorSeconds: number;
+    compressAboveBytes: number;
+    writeWaitMs: number;
+    region: string;
+    timeoutMs: number;
+    /** Undefined on the embedded default until local DynamoDB (dynalite) has started. */
+    tableName: string | undefined;
+    endpoint: string | undefined;
+    /** Embedded default: keep the cache in memory rather than under .local/ (tests). */
+    inMemory: boolean;
   };
   simulator: { port: number; fixtures: string | undefined };
   auth: {
@@ -124,6 +154,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       retries: e.SIRIUS_RETRIES,
       connections: e.SIRIUS_CONNECTIONS,
       concurrencyPerRequest: e.SIRIUS_CONCURRENCY_PER_REQUEST,
+      breakerFailures: e.SIRIUS_BREAKER_FAILURES,
+      breakerHalfOpenSeconds: e.SIRIUS_BREAKER_HALF_OPEN_SECONDS,
+    },
+    cache: {
+      freshSeconds: e.CACHE_FRESH_SECONDS,
+      staleIfErrorSeconds: e.CACHE_STALE_IF_ERROR_SECONDS,
+      compressAboveBytes: e.CACHE_COMPRESS_ABOVE_BYTES,
+      writeWaitMs: e.CACHE_WRITE_WAIT_MS,
+      region: e.AWS_REGION,
+      timeoutMs: e.DYNAMODB_TIMEOUT_MS,
+      tableName: e.CACHE_TABLE_NAME,
+      endpoint: e.DYNAMODB_ENDPOINT,
+      inMemory: e.CACHE_IN_MEMORY === '1',
     },
     simulator: { port: e.SIRIUS_SIMULATOR_PORT, fixtures: e.SIRIUS_FIXTURES },
     auth: {

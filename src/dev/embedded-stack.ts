@@ -3,11 +3,16 @@ import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../logger';
 import { DEV_CALLERS } from './dev-callers';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SCOPE_PREFIX, startDevIssuer, type DevIssuer } from './dev-issuer';
+import { createDynamoClient } from '../cache/dynamodb-client';
+import { LOCAL_TABLE_NAME, ensureCacheTable, startLocalDynamo } from './local-dynamodb';
 import { startSiriusSimulator } from './sirius-simulator';
 
 /** What the gateway starts for itself when no real Sirius is configured. */
 export interface EmbeddedStack {
+  /** Stops local DynamoDB alone (tests of a cache outage). */
+  stopDynamo(): Promise<void>;
   siriusUrl: string;
+  cacheTable: { tableName: string; endpoint: string };
   issuer: DevIssuer;
   identity: DevIdentity & { sandboxToken: string };
   close(): Promise<void>;
@@ -16,11 +21,17 @@ export interface EmbeddedStack {
 export async function startEmbeddedStack(config: GatewayConfig, logger: Logger): Promise<EmbeddedStack> {
   const simulator = await startSiriusSimulator({ port: config.simulator.port, fixtures: config.simulator.fixtures });
   logger.info({ url: simulator.url }, 'embedded Sirius simulator listening (PUT /__faults, GET /__calls)');
+  const dynamo = await startLocalDynamo({ inMemory: config.cache.inMemory });
+  const admin = createDynamoClient({ region: config.cache.region, endpoint: dynamo.endpoint, timeoutMs: 5_000 });
+  await ensureCacheTable(admin, LOCAL_TABLE_NAME);
+  admin.destroy();
+  logger.info({ url: dynamo.endpoint, inMemory: config.cache.inMemory, table: LOCAL_TABLE_NAME }, 'embedded DynamoDB (dynalite) listening');
   const issuer = await startDevIssuer({ port: config.auth.devIssuerPort });
   logger.info({ url: issuer.url }, 'embedded dev token issuer listening (npm run -s token -- <caller>)');
   const explorer = DEV_CALLERS.callers.find((caller) => caller.name === 'explorer')!;
   return {
     siriusUrl: simulator.url,
+    cacheTable: { tableName: LOCAL_TABLE_NAME, endpoint: dynamo.endpoint },
     issuer,
     identity: {
       issuer: { kind: 'oidc', issuer: DEV_ISSUER, jwksUri: issuer.jwksUri, audience: DEV_AUDIENCE, clientIdClaim: 'client_id' },
@@ -29,9 +40,11 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
       // Sandbox is pre-filled with an explorer token good for a working day.
       sandboxToken: await issuer.issue({ clientId: explorer.clientIds[0]!, scopes: explorer.scopes, ttlSeconds: 12 * 3600 }),
     },
+    stopDynamo: () => dynamo.close(),
     close: async () => {
       await simulator.close();
       await issuer.close();
+      await dynamo.close();
     },
   };
 }

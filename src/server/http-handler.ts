@@ -5,6 +5,7 @@ import type { Authenticate } from '../auth/authenticate';
 import { mayUseSchema, type Caller } from '../auth/caller';
 import type { Logger } from '../logger';
 import type { GatewayContext } from './context';
+import type { Readiness } from './readiness';
 import type { GraphQLEndpoint } from './graphql-endpoint';
 import { BodyTooLargeError, readBody } from './request-body';
 
@@ -19,6 +20,7 @@ export interface HttpHandlerOptions {
   createContext(requestId: string, caller: Caller): GatewayContext;
   /** Embedded default: the Sandbox landing page is served without a token. */
   explorable: boolean;
+  readiness(requestId: string): Promise<Readiness>;
   maxBodyBytes: number;
   logger: Logger;
 }
@@ -55,6 +57,11 @@ export function createRequestListener(options: HttpHandlerOptions): RequestListe
     if (url.pathname === '/health/live') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET', 'METHOD_NOT_ALLOWED');
       return sendJson(res, 200, { status: 'live' });
+    }
+    if (url.pathname === '/health/ready') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET', 'METHOD_NOT_ALLOWED');
+      const readiness = await options.readiness(requestId);
+      return sendJson(res, readiness.ready ? 200 : 503, readiness.body);
     }
 
     const match = ENDPOINT_PATH.exec(url.pathname);

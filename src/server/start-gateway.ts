@@ -24,7 +24,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     embedded = await startEmbeddedStack(config, logger);
     siriusUrl = embedded.siriusUrl;
   }
-  const app = await createApp({ config, siriusBaseUrl: siriusUrl, dev: embedded?.identity, logger });
+  const cacheTable = embedded?.cacheTable ?? { tableName: config.cache.tableName!, endpoint: config.cache.endpoint };
+  const app = await createApp({ config, siriusBaseUrl: siriusUrl, cacheTable, dev: embedded?.identity, logger });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app.listener);
   server.keepAliveTimeout = 65_000; // longer than load balancers' idle timeout
 

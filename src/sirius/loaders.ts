@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import { toLookup, type LpaLookup } from './lpa-lookup';
 import { referenceKey, type LpaReference } from './lpa-reference';
-import type { SiriusClient } from './sirius-client';
+import type { LpaReadThrough } from '../cache/lpa-read-through';
 
 export interface SiriusLoaders {
   /** One LPA by uid or online tool id; errors are `SiriusUnavailableError`. */
@@ -17,11 +17,12 @@ export interface LoaderOptions {
 
 /**
  * Loaders for one request, never shared: DataLoader's memo is only safe within a request (one
- * caller, one moment). Sirius has no batch endpoint, so a batch fans out single GETs with bounded
+ * caller, one moment). Sirius has no batch endpoint, so a batch fans out single reads (cache, then
+ * Sirius) with bounded
  * concurrency; the loader's value is that one query naming the same LPA several times (aliases,
  * repeated uids, the same LPA reached by two fields) asks Sirius once.
  */
-export function createSiriusLoaders(client: SiriusClient, options: LoaderOptions): SiriusLoaders {
+export function createSiriusLoaders(reads: LpaReadThrough, options: LoaderOptions): SiriusLoaders {
   const limit = pLimit(options.concurrency);
   const call = { requestId: options.requestId };
   return {
@@ -29,8 +30,8 @@ export function createSiriusLoaders(client: SiriusClient, options: LoaderOptions
       (refs) =>
         Promise.all(
           refs.map((ref) =>
-            limit(() => client.getLpa(ref, call)).then(
-              (answer) => toLookup(ref, answer),
+            limit(() => reads.read(ref, call)).then(
+              (read) => toLookup(ref, read),
               (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
             ),
           ),

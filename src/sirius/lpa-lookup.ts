@@ -1,14 +1,16 @@
-import type { SiriusLpaAnswer } from './sirius-client';
+import type { Freshness, LpaRead } from '../cache/lpa-read-through';
 import type { LpaReference } from './lpa-reference';
 import type { SiriusLpa } from './sirius-lpa';
 
-// What a loader hands to resolvers: Sirius's answer plus the reference it was asked for (so that a
-// "not found" can say which LPA it means). Codegen maps the consumer union members onto these.
+// What a loader hands to resolvers: Sirius's answer, the reference it was asked for (so that a
+// "not found" can say which LPA it means), and where the answer came from. Codegen maps the
+// consumer union members onto these.
 
 export interface FoundLpa {
   outcome: 'found';
   ref: LpaReference;
   lpa: SiriusLpa;
+  freshness: Freshness;
 }
 export interface MissingLpa {
   outcome: 'not-found';
@@ -17,9 +19,17 @@ export interface MissingLpa {
 export interface DeletedLpa {
   outcome: 'deleted';
   ref: LpaReference;
+  freshness: Freshness;
 }
 export type LpaLookup = FoundLpa | MissingLpa | DeletedLpa;
 
-export function toLookup(ref: LpaReference, answer: SiriusLpaAnswer): LpaLookup {
-  return answer.outcome === 'found' ? { outcome: 'found', ref, lpa: answer.lpa } : { outcome: answer.outcome, ref };
+export function toLookup(ref: LpaReference, { answer, freshness }: LpaRead): LpaLookup {
+  switch (answer.outcome) {
+    case 'found':
+      return { outcome: 'found', ref, lpa: answer.lpa, freshness };
+    case 'deleted':
+      return { outcome: 'deleted', ref, freshness };
+    default:
+      return { outcome: 'not-found', ref };
+  }
 }

@@ -1,6 +1,10 @@
 import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
   ExponentialBackoff,
   TaskCancelledError,
+  circuitBreaker,
   TimeoutStrategy,
   handleWhen,
   retry,
@@ -9,6 +13,7 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { Logger } from '../logger';
 import { SiriusUnavailableError } from './errors';
 import type { LpaReference } from './lpa-reference';
 import { isSiriusLpa, type SiriusLpa } from './sirius-lpa';
@@ -27,6 +32,10 @@ export interface SiriusClientOptions {
   retries: number;
   /** Keep-alive connections to Sirius shared by all requests. */
   connections: number;
+  /** Consecutive failed reads that open the circuit (reads then fail fast). */
+  breakerFailures: number;
+  /** How long the circuit stays open before one probe read is let through. */
+  breakerHalfOpenSeconds: number;
 }
 
 export interface SiriusCallOptions {
@@ -46,8 +55,12 @@ export class SiriusClient {
   private readonly dispatcher: Agent;
   private readonly readPolicy: IPolicy<{ signal: AbortSignal }>;
   private readonly base: URL;
+  private circuit: 'closed' | 'open' | 'half-open' = 'closed';
 
-  constructor(private readonly options: SiriusClientOptions) {
+  constructor(
+    private readonly options: SiriusClientOptions,
+    logger: Logger,
+  ) {
     this.base = new URL(options.baseUrl);
     this.dispatcher = new Agent({
       connections: options.connections,
@@ -61,7 +74,22 @@ export class SiriusClient {
         backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }),
       },
     );
-    this.readPolicy = wrap(timeout(options.timeoutMs, TimeoutStrategy.Aggressive), retryTransient);
+    // While Sirius is down, fail fast (the cache then answers) instead of every request waiting
+    // out the deadline; a probe after the half-open delay closes the circuit again.
+    const breaker = circuitBreaker(
+      handleWhen((error) => error instanceof SiriusUnavailableError || error instanceof TaskCancelledError),
+      { halfOpenAfter: options.breakerHalfOpenSeconds * 1000, breaker: new ConsecutiveBreaker(options.breakerFailures) },
+    );
+    breaker.onStateChange((state) => {
+      this.circuit = state === CircuitState.Open || state === CircuitState.Isolated ? 'open' : state === CircuitState.HalfOpen ? 'half-open' : 'closed';
+      logger.warn({ circuit: this.circuit }, 'Sirius circuit breaker changed state');
+    });
+    this.readPolicy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive), retryTransient);
+  }
+
+  /** For health and metrics. */
+  circuitState(): 'closed' | 'open' | 'half-open' {
+    return this.circuit;
   }
 
   async getLpa(ref: LpaReference, call: SiriusCallOptions): Promise<SiriusLpaAnswer> {
@@ -90,6 +118,7 @@ export class SiriusClient {
       return await this.readPolicy.execute(({ signal }) => this.attempt(url, call, signal));
     } catch (error) {
       if (error instanceof SiriusUnavailableError) throw error;
+      if (error instanceof BrokenCircuitError) throw new SiriusUnavailableError('circuit open', false);
       if (error instanceof TaskCancelledError) {
         throw new SiriusUnavailableError(`no answer within ${this.options.timeoutMs} ms`, false);
       }

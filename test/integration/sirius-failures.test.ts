@@ -6,7 +6,14 @@ const TIMEOUT_MS = 400;
 
 let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startTestGateway({ SIRIUS_TIMEOUT_MS: String(TIMEOUT_MS), SIRIUS_RETRIES: '2' });
+  // No cache and no circuit breaker here: these tests are about the Sirius client alone.
+  gateway = await startTestGateway({
+    SIRIUS_TIMEOUT_MS: String(TIMEOUT_MS),
+    SIRIUS_RETRIES: '2',
+    CACHE_FRESH_SECONDS: '0',
+    CACHE_STALE_IF_ERROR_SECONDS: '0',
+    SIRIUS_BREAKER_FAILURES: '1000',
+  });
 });
 afterEach(() => gateway.setSiriusFaults({}));
 afterAll(() => gateway.close());

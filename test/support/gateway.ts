@@ -37,7 +37,7 @@ export interface JsonResponse {
 }
 
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = loadConfig({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1', LOG_LEVEL: 'silent', ...env });
   const gateway = await startGateway(config, createLogger(config.logLevel));
 
   async function token(caller: string, override: { clientId?: string; scopes?: string[]; ttlSeconds?: number } = {}) {
@@ -102,6 +102,8 @@ export async function startConfiguredGateway(trusted: TestGateway, env: Record<s
     OIDC_AUDIENCE: DEV_AUDIENCE,
     OIDC_JWKS_URI: trusted.embedded!.issuer.jwksUri,
     CALLER_REGISTRY_FILE: registryFile,
+    CACHE_TABLE_NAME: trusted.embedded!.cacheTable.tableName,
+    DYNAMODB_ENDPOINT: trusted.embedded!.cacheTable.endpoint,
     ...env,
   });
   return startGateway(config, createLogger(config.logLevel));

@@ -16,6 +16,7 @@ describe('configuration', () => {
       AUTH_ISSUER: 'cognito',
       COGNITO_USER_POOL_ID: 'eu-west-2_AbCdEf123',
       CALLER_REGISTRY_FILE: '/etc/sirius-gateway/callers.json',
+      CACHE_TABLE_NAME: 'sirius-gateway-cache',
     });
     expect(config).toMatchObject({ embedded: false, port: 8080, host: '0.0.0.0' });
     expect(config.auth.issuer).toEqual({ kind: 'cognito', userPoolId: 'eu-west-2_AbCdEf123' });

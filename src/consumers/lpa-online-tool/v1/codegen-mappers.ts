@@ -3,4 +3,5 @@ export const mappers = {
   LpaSummary: '../../sirius/lpa-lookup#FoundLpa',
   LpaNotFound: '../../sirius/lpa-lookup#MissingLpa',
   LpaDeleted: '../../sirius/lpa-lookup#DeletedLpa',
+  Freshness: '../../cache/lpa-read-through#Freshness as FreshnessModel',
 };

@@ -9,4 +9,5 @@ export const permissions = consumerPermissions({
   LpaSummary: readStatus,
   LpaNotFound: readStatus,
   LpaDeleted: readStatus,
+  Freshness: readStatus,
 });

@@ -4,6 +4,7 @@ export const mappers = {
   Lpa: '../../sirius/lpa-lookup#FoundLpa',
   LpaNotFound: '../../sirius/lpa-lookup#MissingLpa',
   LpaDeleted: '../../sirius/lpa-lookup#DeletedLpa',
+  Freshness: '../../cache/lpa-read-through#Freshness as FreshnessModel',
   Person: '../../sirius/sirius-lpa#SiriusCaseActor',
   TrustCorporation: '../../sirius/sirius-lpa#SiriusCaseActor',
   Address: '../../sirius/sirius-lpa#SiriusAddress',

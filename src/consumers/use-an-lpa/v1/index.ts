@@ -1,6 +1,7 @@
 import type { ConsumerSchema } from '../../consumer-schema';
 import type { Resolvers } from '../../../generated/use-an-lpa/v1';
 import { DateScalar } from '../../../graphql/date-scalar';
+import { DateTimeScalar, Freshness } from '../../../graphql/freshness';
 import { Address } from './resolvers/address';
 import { Lpa } from './resolvers/lpa';
 import { LpaDeleted, LpaNotFound } from './resolvers/lpa-outcomes';
@@ -12,6 +13,8 @@ import { TrustCorporation } from './resolvers/trust-corporation';
 
 const resolvers: Resolvers = {
   Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Freshness,
   Query,
   LpaResult,
   Lpa,

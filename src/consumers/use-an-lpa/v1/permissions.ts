@@ -15,4 +15,5 @@ export const permissions = consumerPermissions({
   Person: { '*': readLpas, dateOfBirth: personalData, email: personalData, addresses: personalData },
   TrustCorporation: { '*': readLpas, email: personalData, addresses: personalData },
   Address: personalData,
+  Freshness: readLpas,
 });

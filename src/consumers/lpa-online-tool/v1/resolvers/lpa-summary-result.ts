@@ -11,4 +11,4 @@ export const LpaSummaryResult: LpaSummaryResultResolvers = {
 };
 
 export const LpaNotFound: LpaNotFoundResolvers = { onlineLpaId: ({ ref }) => ref.value };
-export const LpaDeleted: LpaDeletedResolvers = { onlineLpaId: ({ ref }) => ref.value };
+export const LpaDeleted: LpaDeletedResolvers = { onlineLpaId: ({ ref }) => ref.value, freshness: ({ freshness }) => freshness };

@@ -15,4 +15,5 @@ export const LpaSummary: LpaSummaryResolvers = {
   withdrawnDate: ({ lpa }) => isoDate(lpa.withdrawnDate),
   dispatchDate: ({ lpa }) => isoDate(lpa.dispatchDate),
   statusDate: ({ lpa }) => isoDate(lpa.statusDate),
+  freshness: ({ freshness }) => freshness,
 };

@@ -7,4 +7,5 @@ export const LpaNotFound: LpaNotFoundResolvers = {
 
 export const LpaDeleted: LpaDeletedResolvers = {
   uid: ({ ref }) => formatLpaUid(ref.value),
+  freshness: ({ freshness }) => freshness,
 };

@@ -35,4 +35,5 @@ export const Lpa: LpaResolvers = {
   replacementAttorneys: ({ lpa }) => lpa.replacementAttorneys ?? [],
   certificateProviders: ({ lpa }) => lpa.certificateProviders ?? [],
   trustCorporations: ({ lpa }) => lpa.trustCorporations ?? [],
+  freshness: ({ freshness }) => freshness,
 };

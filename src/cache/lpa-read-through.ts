@@ -1,0 +1,89 @@
+import type { Logger } from '../logger';
+import { SiriusUnavailableError } from '../sirius/errors';
+import { referenceKey, type LpaReference } from '../sirius/lpa-reference';
+import type { SiriusCallOptions, SiriusClient, SiriusLpaAnswer } from '../sirius/sirius-client';
+import { isSiriusLpa } from '../sirius/sirius-lpa';
+import type { CachedAnswer, CacheStore } from './cache-store';
+import { SingleFlight } from './single-flight';
+
+/** Where an answer came from, and when it left Sirius. */
+export interface Freshness {
+  source: 'LIVE' | 'CACHE';
+  retrievedAt: Date;
+}
+
+export interface LpaRead {
+  answer: SiriusLpaAnswer;
+  freshness: Freshness;
+}
+
+export interface CachePolicy {
+  /** Served from the cache without asking Sirius while younger than this (0: always ask first). */
+  freshSeconds: number;
+  /** Served from the cache when Sirius cannot answer, while younger than this. */
+  staleIfErrorSeconds: number;
+  /** Longest a response waits for its cache write (the write goes on regardless). */
+  writeWaitMs: number;
+}
+
+/**
+ * Read-through cache for LPAs: fresh cache → Sirius → stale cache if Sirius fails. Found (200)
+ * and deleted (410) answers are cached, as OPG's gateway did; "not found" never is (the LPA may
+ * arrive any minute). One process makes one Sirius call per key at a time (single flight).
+ */
+export class LpaReadThrough {
+  private readonly flights = new SingleFlight<LpaRead>();
+
+  constructor(
+    private readonly sirius: SiriusClient,
+    private readonly store: CacheStore,
+    private readonly policy: CachePolicy,
+    private readonly logger: Logger,
+  ) {}
+
+  read(ref: LpaReference, call: SiriusCallOptions): Promise<LpaRead> {
+    const key = referenceKey(ref);
+    return this.flights.run(key, () => this.readOnce(key, ref, call));
+  }
+
+  private async readOnce(key: string, ref: LpaReference, call: SiriusCallOptions): Promise<LpaRead> {
+    const cached = await this.store.get(key);
+    const hit = cached.kind === 'hit' ? toRead(cached.answer) : undefined;
+    const ageMs = hit ? Date.now() - hit.freshness.retrievedAt.getTime() : Infinity;
+    if (hit && ageMs < this.policy.freshSeconds * 1000) return hit;
+
+    let answer: SiriusLpaAnswer;
+    try {
+      answer = await this.sirius.getLpa(ref, call);
+    } catch (error) {
+      if (error instanceof SiriusUnavailableError && hit && ageMs < this.policy.staleIfErrorSeconds * 1000) {
+        this.logger.info({ key, ageSeconds: Math.floor(ageMs / 1000), reason: error.reason }, 'serving stale: Sirius unavailable');
+        return hit;
+      }
+      throw error;
+    }
+    const retrievedAt = new Date();
+    if (answer.outcome !== 'not-found') {
+      const write = this.store.put(key, {
+        status: answer.outcome === 'found' ? 200 : 410,
+        body: answer.outcome === 'found' ? JSON.stringify(answer.lpa) : '',
+        storedAt: retrievedAt.getTime(),
+      });
+      // Wait a little so that the next request finds it; never long enough to slow this one much.
+      await Promise.race([write, new Promise((resolve) => setTimeout(resolve, this.policy.writeWaitMs).unref())]);
+    }
+    return { answer, freshness: { source: 'LIVE', retrievedAt } };
+  }
+}
+
+function toRead(cached: CachedAnswer): LpaRead | undefined {
+  const freshness: Freshness = { source: 'CACHE', retrievedAt: new Date(cached.storedAt) };
+  if (cached.status === 410) return { answer: { outcome: 'deleted' }, freshness };
+  let lpa: unknown;
+  try {
+    lpa = JSON.parse(cached.body);
+  } catch {
+    return undefined;
+  }
+  return isSiriusLpa(lpa) ? { answer: { outcome: 'found', lpa }, freshness } : undefined;
+}

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { projectPath } from '../project-paths';
+
+// The embedded default's DynamoDB: dynalite in this process, speaking the real wire protocol, so the
+// cache code is the same AWS SDK code as in production. On disk under .local/ (the cache survives
+// restarts) or in memory for tests. In AWS the table comes from infra/ and is never created here.
+
+export const LOCAL_TABLE_NAME = 'sirius-gateway-cache';
+
+export interface LocalDynamo {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalDynamo(options: { inMemory: boolean }): Promise<LocalDynamo> {
+  let path: string | undefined;
+  if (!options.inMemory) {
+    path = projectPath('.local', 'dynalite');
+    mkdirSync(path, { recursive: true });
+  }
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+/** Creates the cache table as infra/ defines it (key `pk`; TTL on `expiresAt` is infra's job). */
+export async function ensureCacheTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
+}
