@@ -1,0 +1,176 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+
+const ENDPOINT = '/use-an-lpa/v1/graphql';
+const lpaQuery = (uid: string) => ({
+  query: `{ lpa(uid: "${uid}") { __typename
+    ... on Lpa { uid status donor { surname dateOfBirth addresses { postcode } } attorneys { surname } freshness { source ageSeconds retrievedAt } }
+    ... on LpaDeleted { uid freshness { source ageSeconds } } } }`,
+});
+const withoutFreshness = (lpa: Record<string, unknown>) => ({ ...lpa, freshness: undefined });
+
+describe('read-through cache while Sirius is down', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    // Always ask Sirius first, so that a cache answer can only mean Sirius failed.
+    gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '0', SIRIUS_TIMEOUT_MS: '500', SIRIUS_BREAKER_FAILURES: '1000' });
+  });
+  afterEach(() => gateway.setSiriusFaults({}));
+  afterAll(() => gateway.close());
+
+  it.each([{ status: 503 }, { latencyMs: 10_000 }])('with Sirius failing as %j, a read LPA comes from the cache, intact', async (fault) => {
+    const live = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0138'));
+    expect(live.body.data?.lpa.freshness).toMatchObject({ source: 'LIVE', ageSeconds: 0 });
+
+    await gateway.setSiriusFaults(fault);
+    const started = Date.now();
+    const cached = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0138'));
+    expect(Date.now() - started).toBeLessThan(500 + 1_500); // within the deadline, not Sirius's 10 s
+    expect(cached.body.errors).toBeUndefined();
+    expect(withoutFreshness(cached.body.data?.lpa)).toEqual(withoutFreshness(live.body.data?.lpa));
+    expect(cached.body.data?.lpa.freshness.source).toBe('CACHE');
+    expect(cached.body.data?.lpa.freshness.ageSeconds).toBeGreaterThanOrEqual(0);
+    expect(cached.body.data?.lpa.freshness.retrievedAt).toBe(live.body.data?.lpa.freshness.retrievedAt);
+
+    const never = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+    expect(never.body.data).toEqual({ lpa: null });
+    expect(never.body.errors?.[0]).toMatchObject({ path: ['lpa'], extensions: { code: 'SIRIUS_UNAVAILABLE' } });
+    expect(never.text).not.toMatch(/Sanderson|Schindler|1948/);
+  });
+
+  it('a deleted LPA stays LpaDeleted while Sirius is down', async () => {
+    const live = await gateway.graphql(ENDPOINT, lpaQuery('7000-0015-1667'));
+    expect(live.body.data?.lpa).toMatchObject({ __typename: 'LpaDeleted', freshness: { source: 'LIVE' } });
+    await gateway.setSiriusFaults({ status: 500 });
+    const cached = await gateway.graphql(ENDPOINT, lpaQuery('7000-0015-1667'));
+    expect(cached.body.data?.lpa).toMatchObject({ __typename: 'LpaDeleted', uid: '7000-0015-1667', freshness: { source: 'CACHE' } });
+  });
+
+  it('/health/ready names the dependency that is down, without failing liveness', async () => {
+    const ready = await fetch(`${gateway.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'OK', 'cache-status': 'OK' });
+    await gateway.setSiriusFaults({ status: 503 });
+    const notReady = await fetch(`${gateway.url}/health/ready`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'cache-status': 'OK' });
+    expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
+  });
+});
+
+describe('fresh answers and single flight', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '30' });
+  });
+  afterAll(() => gateway.close());
+
+  it('50 concurrent requests for one uncached LPA make exactly 1 Sirius call', async () => {
+    const before = await gateway.siriusCalls();
+    const token = await gateway.token('use-an-lpa');
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0252'), { authorization: `Bearer ${token}` })),
+    );
+    expect(answers.every((answer) => answer.body.data?.lpa?.uid === '7000-0000-0252')).toBe(true);
+    expect((await gateway.siriusCalls()) - before).toBe(1);
+  });
+
+  it('a fresh cached answer is served without asking Sirius', async () => {
+    await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
+    const before = await gateway.siriusCalls();
+    const again = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
+    expect(again.body.data?.lpa.freshness.source).toBe('CACHE');
+    expect(await gateway.siriusCalls()).toBe(before);
+  });
+});
+
+describe('expiry and compression', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({
+      CACHE_FRESH_SECONDS: '0',
+      CACHE_STALE_IF_ERROR_SECONDS: '1',
+      CACHE_COMPRESS_ABOVE_BYTES: '100',
+      SIRIUS_BREAKER_FAILURES: '1000',
+    });
+  });
+  afterEach(() => gateway.setSiriusFaults({}));
+  afterAll(() => gateway.close());
+
+  it('an item past CACHE_STALE_IF_ERROR_SECONDS is never served', async () => {
+    await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
+    await gateway.setSiriusFaults({ status: 503 });
+    const young = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
+    expect(young.body.data?.lpa.freshness.source).toBe('CACHE');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const old = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
+    expect(old.body.data).toEqual({ lpa: null });
+    expect(old.body.errors?.[0]?.extensions?.code).toBe('SIRIUS_UNAVAILABLE');
+  });
+
+  it('a body over the compression threshold is stored gzipped and round-trips', async () => {
+    const live = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0526'));
+    const dynamo = new DynamoDBClient({
+      endpoint: gateway.embedded!.cacheTable.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { Item } = await dynamo.send(
+      new GetItemCommand({ TableName: gateway.embedded!.cacheTable.tableName, Key: { pk: { S: 'lpa#uid#700000000526' } } }),
+    );
+    dynamo.destroy();
+    expect(Item?.encoding?.S).toBe('gzip');
+    expect(Number(Item?.expiresAt?.N)).toBeGreaterThan(Date.now() / 1000);
+    await gateway.setSiriusFaults({ status: 503 });
+    const cached = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0526'));
+    expect(withoutFreshness(cached.body.data?.lpa)).toEqual(withoutFreshness(live.body.data?.lpa));
+    expect(cached.body.data?.lpa.freshness.source).toBe('CACHE');
+  });
+});
+
+describe('when the cache fails', () => {
+  it('reads still answer LIVE from Sirius, and /health/ready says the cache is down', async () => {
+    const gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '30', DYNAMODB_TIMEOUT_MS: '200' });
+    try {
+      await gateway.embedded!.stopDynamo();
+      const before = await gateway.siriusCalls();
+      const started = Date.now();
+      const { status, body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0047'));
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.lpa).toMatchObject({ uid: '7000-0000-0047', donor: { surname: 'Sanderson' }, freshness: { source: 'LIVE' } });
+      expect((await gateway.siriusCalls()) - before).toBe(1);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const ready = await fetch(`${gateway.url}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ 'cache-status': 'DOWN', 'sirius-status': 'OK' });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens after consecutive failures: Sirius is no longer called, the cache still answers', async () => {
+    const gateway = await startTestGateway({
+      CACHE_FRESH_SECONDS: '0',
+      SIRIUS_RETRIES: '0',
+      SIRIUS_BREAKER_FAILURES: '3',
+      SIRIUS_BREAKER_HALF_OPEN_SECONDS: '60',
+    });
+    try {
+      await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0047'));
+      await gateway.setSiriusFaults({ status: 503 });
+      for (const uid of ['7000-0000-0138', '7000-0000-0252', '7000-0000-0344']) await gateway.graphql(ENDPOINT, lpaQuery(uid));
+      const before = await gateway.siriusCalls();
+      const cached = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0047'));
+      const failed = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
+      expect(await gateway.siriusCalls()).toBe(before); // failing fast: the circuit is open
+      expect(cached.body.data?.lpa.freshness.source).toBe('CACHE');
+      expect(failed.body.errors?.[0]?.extensions?.code).toBe('SIRIUS_UNAVAILABLE');
+    } finally {
+      await gateway.close();
+    }
+  });
+});
