@@ -61,7 +61,8 @@ export class CacheStore {
             body: { B: compressed ? gzipSync(raw) : raw },
             encoding: { S: compressed ? 'gzip' : 'identity' },
             storedAt: { N: String(answer.storedAt) },
-            expiresAt: { N: String(Math.floor(answer.storedAt / 1000) + this.options.retainSeconds) },
+            // Rounded up: rounding down could expire an item up to a second early.
+            expiresAt: { N: String(Math.ceil(answer.storedAt / 1000) + this.options.retainSeconds) },
           },
         }),
       );
