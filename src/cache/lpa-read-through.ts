@@ -47,17 +47,18 @@ export class LpaReadThrough {
   }
 
   private async readOnce(key: string, ref: LpaReference, call: SiriusCallOptions): Promise<LpaRead> {
-    const cached = await this.store.get(key);
-    const hit = cached.kind === 'hit' ? toRead(cached.answer) : undefined;
-    const ageMs = hit ? Date.now() - hit.freshness.retrievedAt.getTime() : Infinity;
-    if (hit && ageMs < this.policy.freshSeconds * 1000) return hit;
+    // With no freshness window the cache is only a fallback: read it only if Sirius fails.
+    let hit = this.policy.freshSeconds > 0 ? await this.cached(key) : undefined;
+    if (hit && ageMs(hit) < this.policy.freshSeconds * 1000) return hit;
 
     let answer: SiriusLpaAnswer;
     try {
       answer = await this.sirius.getLpa(ref, call);
     } catch (error) {
-      if (error instanceof SiriusUnavailableError && hit && ageMs < this.policy.staleIfErrorSeconds * 1000) {
-        this.logger.info({ key, ageSeconds: Math.floor(ageMs / 1000), reason: error.reason }, 'serving stale: Sirius unavailable');
+      if (!(error instanceof SiriusUnavailableError)) throw error;
+      hit ??= await this.cached(key);
+      if (hit && ageMs(hit) < this.policy.staleIfErrorSeconds * 1000) {
+        this.logger.info({ key, ageSeconds: Math.floor(ageMs(hit) / 1000), reason: error.reason }, 'serving stale: Sirius unavailable');
         return hit;
       }
       throw error;
@@ -74,6 +75,15 @@ export class LpaReadThrough {
     }
     return { answer, freshness: { source: 'LIVE', retrievedAt } };
   }
+
+  private async cached(key: string): Promise<LpaRead | undefined> {
+    const cached = await this.store.get(key);
+    return cached.kind === 'hit' ? toRead(cached.answer) : undefined;
+  }
+}
+
+function ageMs(read: LpaRead): number {
+  return Date.now() - read.freshness.retrievedAt.getTime();
 }
 
 function toRead(cached: CachedAnswer): LpaRead | undefined {

@@ -10,6 +10,32 @@ const lpaQuery = (uid: string) => ({
 });
 const withoutFreshness = (lpa: Record<string, unknown>) => ({ ...lpa, freshness: undefined });
 
+/** The cache item for a uid, straight from dynalite. */
+async function cachedItem(gateway: TestGateway, uid: string) {
+  const dynamo = new DynamoDBClient({
+    endpoint: gateway.embedded!.cacheTable.endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const key = `lpa#uid#${uid.replaceAll('-', '')}`;
+    const { Item } = await dynamo.send(new GetItemCommand({ TableName: gateway.embedded!.cacheTable.tableName, Key: { pk: { S: key } } }));
+    return Item;
+  } finally {
+    dynamo.destroy();
+  }
+}
+
+/** A response waits at most CACHE_WRITE_WAIT_MS for its write; on a busy machine the write may land
+ *  just after. Tests that need the item wait for it rather than for a fixed time. */
+async function untilCached(gateway: TestGateway, uid: string) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await cachedItem(gateway, uid)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${uid} was never cached`);
+}
+
 describe('read-through cache while Sirius is down', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
@@ -22,6 +48,7 @@ describe('read-through cache while Sirius is down', () => {
   it.each([{ status: 503 }, { latencyMs: 10_000 }])('with Sirius failing as %j, a read LPA comes from the cache, intact', async (fault) => {
     const live = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0138'));
     expect(live.body.data?.lpa.freshness).toMatchObject({ source: 'LIVE', ageSeconds: 0 });
+    await untilCached(gateway, '7000-0000-0138');
 
     await gateway.setSiriusFaults(fault);
     const started = Date.now();
@@ -42,6 +69,7 @@ describe('read-through cache while Sirius is down', () => {
   it('a deleted LPA stays LpaDeleted while Sirius is down', async () => {
     const live = await gateway.graphql(ENDPOINT, lpaQuery('7000-0015-1667'));
     expect(live.body.data?.lpa).toMatchObject({ __typename: 'LpaDeleted', freshness: { source: 'LIVE' } });
+    await untilCached(gateway, '7000-0015-1667');
     await gateway.setSiriusFaults({ status: 500 });
     const cached = await gateway.graphql(ENDPOINT, lpaQuery('7000-0015-1667'));
     expect(cached.body.data?.lpa).toMatchObject({ __typename: 'LpaDeleted', uid: '7000-0015-1667', freshness: { source: 'CACHE' } });
@@ -78,6 +106,7 @@ describe('fresh answers and single flight', () => {
 
   it('a fresh cached answer is served without asking Sirius', async () => {
     await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
+    await untilCached(gateway, '7000-0000-0344');
     const before = await gateway.siriusCalls();
     const again = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
     expect(again.body.data?.lpa.freshness.source).toBe('CACHE');
@@ -100,6 +129,7 @@ describe('expiry and compression', () => {
 
   it('an item past CACHE_STALE_IF_ERROR_SECONDS is never served', async () => {
     await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
+    await untilCached(gateway, '7000-0000-0435');
     await gateway.setSiriusFaults({ status: 503 });
     const young = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
     expect(young.body.data?.lpa.freshness.source).toBe('CACHE');
@@ -111,15 +141,8 @@ describe('expiry and compression', () => {
 
   it('a body over the compression threshold is stored gzipped and round-trips', async () => {
     const live = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0526'));
-    const dynamo = new DynamoDBClient({
-      endpoint: gateway.embedded!.cacheTable.endpoint,
-      region: 'eu-west-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const { Item } = await dynamo.send(
-      new GetItemCommand({ TableName: gateway.embedded!.cacheTable.tableName, Key: { pk: { S: 'lpa#uid#700000000526' } } }),
-    );
-    dynamo.destroy();
+    await untilCached(gateway, '7000-0000-0526');
+    const Item = await cachedItem(gateway, '7000-0000-0526');
     expect(Item?.encoding?.S).toBe('gzip');
     expect(Number(Item?.expiresAt?.N)).toBeGreaterThan(Date.now() / 1000);
     await gateway.setSiriusFaults({ status: 503 });
@@ -161,6 +184,7 @@ describe('circuit breaker', () => {
     });
     try {
       await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0047'));
+      await untilCached(gateway, '7000-0000-0047');
       await gateway.setSiriusFaults({ status: 503 });
       for (const uid of ['7000-0000-0138', '7000-0000-0252', '7000-0000-0344']) await gateway.graphql(ENDPOINT, lpaQuery(uid));
       const before = await gateway.siriusCalls();
@@ -169,6 +193,29 @@ describe('circuit breaker', () => {
       expect(await gateway.siriusCalls()).toBe(before); // failing fast: the circuit is open
       expect(cached.body.data?.lpa.freshness.source).toBe('CACHE');
       expect(failed.body.errors?.[0]?.extensions?.code).toBe('SIRIUS_UNAVAILABLE');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('probes Sirius again after the half-open delay, and closes when Sirius is back', async () => {
+    const gateway = await startTestGateway({
+      CACHE_FRESH_SECONDS: '0',
+      SIRIUS_RETRIES: '0',
+      SIRIUS_BREAKER_FAILURES: '2',
+      SIRIUS_BREAKER_HALF_OPEN_SECONDS: '1',
+    });
+    try {
+      await gateway.setSiriusFaults({ status: 503 });
+      for (const uid of ['7000-0000-0138', '7000-0000-0252']) await gateway.graphql(ENDPOINT, lpaQuery(uid));
+      await gateway.setSiriusFaults({});
+      const whileOpen = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0047'));
+      expect(whileOpen.body.errors?.[0]?.extensions?.code).toBe('SIRIUS_UNAVAILABLE');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const probe = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0047'));
+      expect(probe.body.data?.lpa).toMatchObject({ uid: '7000-0000-0047', freshness: { source: 'LIVE' } });
+      const after = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0138'));
+      expect(after.body.data?.lpa).toMatchObject({ uid: '7000-0000-0138', freshness: { source: 'LIVE' } });
     } finally {
       await gateway.close();
     }
