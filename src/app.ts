@@ -11,6 +11,8 @@ import { createDynamoClient } from './cache/dynamodb-client';
 import { LpaReadThrough } from './cache/lpa-read-through';
 import { createReadinessCheck } from './server/readiness';
 import { createSiriusLoaders } from './sirius/loaders';
+import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
+import { secretsManagerSecret } from './sirius/secrets-manager-secret';
 import { SiriusClient } from './sirius/sirius-client';
 
 /** The gateway as a request listener, independent of how it is hosted (node:http, Lambda). */
@@ -24,6 +26,8 @@ export interface AppDependencies {
   config: GatewayConfig;
   /** The Sirius to call: the configured one, or the embedded simulator's address. */
   siriusBaseUrl: string;
+  /** The embedded simulator's signing secret; production reads its own from configuration. */
+  siriusSigningSecret?: string;
   /** The cache table: the configured one, or the embedded local DynamoDB's. */
   cacheTable: { tableName: string; endpoint: string | undefined };
   /** The embedded default's issuer, registry and Sandbox token; absent in production. */
@@ -31,12 +35,13 @@ export interface AppDependencies {
   logger: Logger;
 }
 
-export async function createApp({ config, siriusBaseUrl, cacheTable, dev, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, dev, logger }: AppDependencies): Promise<App> {
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
   // Fetch the signing keys now rather than on the first request; a failure is retried then.
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
 
-  const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl }, logger);
+  const sign = createRequestSigner({ secrets: signingSecretSource(config, siriusSigningSecret), sessionData: config.sirius.sessionData });
+  const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl }, sign, logger);
   const dynamo = createDynamoClient({ region: config.cache.region, endpoint: cacheTable.endpoint, timeoutMs: config.cache.timeoutMs });
   const cache = new CacheStore({
     client: dynamo,
@@ -81,4 +86,14 @@ export async function createApp({ config, siriusBaseUrl, cacheTable, dev, logger
       dynamo.destroy();
     },
   };
+}
+
+function signingSecretSource(config: GatewayConfig, embeddedSecret: string | undefined): SecretSource {
+  const configured = config.sirius.signingSecret;
+  if (configured?.kind === 'secrets-manager') {
+    return secretsManagerSecret({ secretId: configured.name, refreshSeconds: configured.refreshSeconds });
+  }
+  const secret = configured?.value ?? embeddedSecret;
+  if (secret === undefined) throw new Error('No Sirius signing secret: set SIRIUS_SIGNING_SECRET_NAME');
+  return fixedSecret(secret);
 }

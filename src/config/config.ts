@@ -22,6 +22,10 @@ const EnvSchema = z
     SIRIUS_CONCURRENCY_PER_REQUEST: positiveInt.default(8),
     SIRIUS_SIMULATOR_PORT: port.default(4010),
     SIRIUS_FIXTURES: z.string().min(1).optional(),
+    SIRIUS_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    SIRIUS_SIGNING_SECRET_NAME: z.string().min(1).optional(),
+    SIRIUS_SECRET_REFRESH_SECONDS: positiveInt.default(300),
+    SIRIUS_SESSION_DATA: z.string().min(1).default('sirius-gateway'),
     SIRIUS_BREAKER_FAILURES: positiveInt.default(5),
     SIRIUS_BREAKER_HALF_OPEN_SECONDS: positiveInt.default(10),
     CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).default(30),
@@ -58,6 +62,14 @@ const EnvSchema = z
     path: ['AUTH_ISSUER'],
     message: 'is required (cognito or oidc) when SIRIUS_BASE_URL is set',
   })
+  .refine((env) => env.SIRIUS_BASE_URL === undefined || env.SIRIUS_SIGNING_SECRET_NAME || env.SIRIUS_SIGNING_SECRET, {
+    path: ['SIRIUS_SIGNING_SECRET_NAME'],
+    message: 'is required when SIRIUS_BASE_URL is set: the Secrets Manager secret that signs calls to Sirius',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.SIRIUS_SIGNING_SECRET === undefined, {
+    path: ['SIRIUS_SIGNING_SECRET'],
+    message: 'must not be set when NODE_ENV=production: use SIRIUS_SIGNING_SECRET_NAME (Secrets Manager)',
+  })
   .refine((env) => env.SIRIUS_BASE_URL === undefined || env.CACHE_TABLE_NAME !== undefined, {
     path: ['CACHE_TABLE_NAME'],
     message: 'is required when SIRIUS_BASE_URL is set (production never creates its own table)',
@@ -92,6 +104,9 @@ export interface GatewayConfig {
     concurrencyPerRequest: number;
     breakerFailures: number;
     breakerHalfOpenSeconds: number;
+    /** A literal secret (tests, non-production) or a Secrets Manager name; embedded: generated. */
+    signingSecret: { kind: 'literal'; value: string } | { kind: 'secrets-manager'; name: string; refreshSeconds: number } | undefined;
+    sessionData: string;
   };
   cache: {
     freshSeconds: number;
@@ -134,7 +149,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const value = present[name];
-        return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
+        // Name the bad value to help whoever deploys, except secrets, which never reach a log.
+        const shown = value === undefined || /SECRET/.test(name) ? '' : `=${JSON.stringify(value)}`;
+        return `${name}${shown}: ${issue.message}`;
       }),
     );
   }
@@ -156,6 +173,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       concurrencyPerRequest: e.SIRIUS_CONCURRENCY_PER_REQUEST,
       breakerFailures: e.SIRIUS_BREAKER_FAILURES,
       breakerHalfOpenSeconds: e.SIRIUS_BREAKER_HALF_OPEN_SECONDS,
+      signingSecret: e.SIRIUS_SIGNING_SECRET_NAME
+        ? { kind: 'secrets-manager', name: e.SIRIUS_SIGNING_SECRET_NAME, refreshSeconds: e.SIRIUS_SECRET_REFRESH_SECONDS }
+        : e.SIRIUS_SIGNING_SECRET
+          ? { kind: 'literal', value: e.SIRIUS_SIGNING_SECRET }
+          : undefined,
+      sessionData: e.SIRIUS_SESSION_DATA,
     },
     cache: {
       freshSeconds: e.CACHE_FRESH_SECONDS,

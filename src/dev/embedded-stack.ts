@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DevIdentity } from '../auth/identity';
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../logger';
@@ -12,6 +13,8 @@ export interface EmbeddedStack {
   /** Stops local DynamoDB alone (tests of a cache outage). */
   stopDynamo(): Promise<void>;
   siriusUrl: string;
+  /** The HMAC secret the simulator checks calls against (fresh each start). */
+  siriusSigningSecret: string;
   cacheTable: { tableName: string; endpoint: string };
   issuer: DevIssuer;
   identity: DevIdentity & { sandboxToken: string };
@@ -19,7 +22,12 @@ export interface EmbeddedStack {
 }
 
 export async function startEmbeddedStack(config: GatewayConfig, logger: Logger): Promise<EmbeddedStack> {
-  const simulator = await startSiriusSimulator({ port: config.simulator.port, fixtures: config.simulator.fixtures });
+  const siriusSigningSecret = randomBytes(32).toString('hex');
+  const simulator = await startSiriusSimulator({
+    port: config.simulator.port,
+    fixtures: config.simulator.fixtures,
+    signingSecret: siriusSigningSecret,
+  });
   logger.info({ url: simulator.url }, 'embedded Sirius simulator listening (PUT /__faults, GET /__calls)');
   const dynamo = await startLocalDynamo({ inMemory: config.cache.inMemory });
   const admin = createDynamoClient({ region: config.cache.region, endpoint: dynamo.endpoint, timeoutMs: 5_000 });
@@ -31,6 +39,7 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
   const explorer = DEV_CALLERS.callers.find((caller) => caller.name === 'explorer')!;
   return {
     siriusUrl: simulator.url,
+    siriusSigningSecret,
     cacheTable: { tableName: LOCAL_TABLE_NAME, endpoint: dynamo.endpoint },
     issuer,
     identity: {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { jwtVerify } from 'jose';
 import { z } from 'zod';
 import { projectPath } from '../project-paths';
 import { loadFixtures, type FixtureLpa } from './fixture-store';
@@ -14,6 +15,8 @@ export interface SimulatorOptions {
   host?: string;
   /** A JSON file or a folder of them (arrays of LPAs); default: the repository's fixtures/sirius. */
   fixtures?: string;
+  /** When set, every /api call must carry an HS256 JWT signed with it, as real Sirius demands. */
+  signingSecret?: string;
   /** LPAs that Sirius reports deleted (410); default: OPG's own mock's deleted LPA. */
   deleted?: { uids: string[]; onlineLpaIds: string[] };
 }
@@ -42,6 +45,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
   const deletedOnlineIds = new Set(deleted.onlineLpaIds);
 
   let faults: Faults = {};
+  const signingKey = options.signingSecret ? new TextEncoder().encode(options.signingSecret) : undefined;
   const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null };
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -55,6 +59,9 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
       calls.lastRequestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : null;
     }
     if (faults.latencyMs) await sleep(faults.latencyMs);
+    if (signingKey && !(await isSigned(req.headers.authorization, signingKey))) {
+      return send(res, 401, problem(401, 'Missing or invalid JWT'));
+    }
     if (faults.status) return send(res, faults.status, problem(faults.status, 'Injected fault'));
     if (url.pathname === '/api/health-check') return send(res, 200, { status: 'OK' });
     if (url.pathname !== '/api/public/v1/lpas' || req.method !== 'GET') {
@@ -117,6 +124,18 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
         server.closeAllConnections();
       }),
   };
+}
+
+/** A JWT as OPG's gateway sends it: HS256, unexpired, with `session-data`. */
+async function isSigned(authorization: string | undefined, key: Uint8Array): Promise<boolean> {
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+  if (!token) return false;
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['iat', 'exp'] });
+    return typeof payload['session-data'] === 'string';
+  } catch {
+    return false;
+  }
 }
 
 function problem(status: number, detail: string) {

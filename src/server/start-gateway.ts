@@ -25,7 +25,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     siriusUrl = embedded.siriusUrl;
   }
   const cacheTable = embedded?.cacheTable ?? { tableName: config.cache.tableName!, endpoint: config.cache.endpoint };
-  const app = await createApp({ config, siriusBaseUrl: siriusUrl, cacheTable, dev: embedded?.identity, logger });
+  const app = await createApp({
+    config,
+    siriusBaseUrl: siriusUrl,
+    siriusSigningSecret: embedded?.siriusSigningSecret,
+    cacheTable,
+    dev: embedded?.identity,
+    logger,
+  });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app.listener);
   server.keepAliveTimeout = 65_000; // longer than load balancers' idle timeout
 

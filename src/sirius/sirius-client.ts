@@ -15,6 +15,7 @@ import {
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { Logger } from '../logger';
 import { SiriusUnavailableError } from './errors';
+import type { RequestSigner } from './request-signer';
 import type { LpaReference } from './lpa-reference';
 import { isSiriusLpa, type SiriusLpa } from './sirius-lpa';
 
@@ -59,6 +60,7 @@ export class SiriusClient {
 
   constructor(
     private readonly options: SiriusClientOptions,
+    private readonly sign: RequestSigner,
     logger: Logger,
   ) {
     this.base = new URL(options.baseUrl);
@@ -99,13 +101,14 @@ export class SiriusClient {
     return interpretLpaResponse(status, body);
   }
 
-  /** True when Sirius's health check answers 2xx within the deadline. */
-  async isHealthy(call: SiriusCallOptions): Promise<boolean> {
+  /** Sirius's health check, signed like every call: a refused signature is told apart from down. */
+  async health(call: SiriusCallOptions): Promise<'OK' | 'DOWN' | 'UNAUTHORISED'> {
     try {
       const { status } = await this.get(new URL('/api/health-check', this.base), call);
-      return status >= 200 && status < 300;
+      if (status === 401 || status === 403) return 'UNAUTHORISED';
+      return status >= 200 && status < 300 ? 'OK' : 'DOWN';
     } catch {
-      return false;
+      return 'DOWN';
     }
   }
 
@@ -133,7 +136,7 @@ export class SiriusClient {
         method: 'GET',
         dispatcher: this.dispatcher,
         signal,
-        headers: { accept: 'application/json', 'x-request-id': call.requestId },
+        headers: { accept: 'application/json', 'x-request-id': call.requestId, authorization: await this.sign() },
       });
     } catch (error) {
       if (signal.aborted) throw error; // the deadline passed: the timeout policy reports it
@@ -161,6 +164,9 @@ export class SiriusClient {
 export function interpretLpaResponse(status: number, body: unknown): SiriusLpaAnswer {
   if (status === 404) return { outcome: 'not-found' };
   if (status === 410) return { outcome: 'deleted' };
+  if (status === 401 || status === 403) {
+    throw new SiriusUnavailableError(`Sirius refused the gateway's signature (HTTP ${status}): check the signing secret`, false, status);
+  }
   if (status !== 200) throw new SiriusUnavailableError(`unexpected HTTP ${status}`, false, status);
   if (!Array.isArray(body)) throw new SiriusUnavailableError('response is not an array', false, status);
   const [first] = body;

@@ -102,6 +102,7 @@ export async function startConfiguredGateway(trusted: TestGateway, env: Record<s
     OIDC_AUDIENCE: DEV_AUDIENCE,
     OIDC_JWKS_URI: trusted.embedded!.issuer.jwksUri,
     CALLER_REGISTRY_FILE: registryFile,
+    SIRIUS_SIGNING_SECRET: trusted.embedded!.siriusSigningSecret,
     CACHE_TABLE_NAME: trusted.embedded!.cacheTable.tableName,
     DYNAMODB_ENDPOINT: trusted.embedded!.cacheTable.endpoint,
     ...env,

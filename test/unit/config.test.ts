@@ -17,7 +17,9 @@ describe('configuration', () => {
       COGNITO_USER_POOL_ID: 'eu-west-2_AbCdEf123',
       CALLER_REGISTRY_FILE: '/etc/sirius-gateway/callers.json',
       CACHE_TABLE_NAME: 'sirius-gateway-cache',
+      SIRIUS_SIGNING_SECRET_NAME: 'sirius-gateway/sirius-jwt-secret',
     });
+    expect(config.sirius.signingSecret).toEqual({ kind: 'secrets-manager', name: 'sirius-gateway/sirius-jwt-secret', refreshSeconds: 300 });
     expect(config).toMatchObject({ embedded: false, port: 8080, host: '0.0.0.0' });
     expect(config.auth.issuer).toEqual({ kind: 'cognito', userPoolId: 'eu-west-2_AbCdEf123' });
   });
@@ -51,5 +53,18 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', SIRIUS_BASE_URL: '' })).toMatchObject({ port: 4000, embedded: true });
+  });
+
+  it('keeps literal signing secrets out of production, without echoing them', () => {
+    const secret = 'do-not-print-me-0123456789';
+    expect(() => loadConfig({ NODE_ENV: 'production', SIRIUS_BASE_URL: 'https://s.example', SIRIUS_SIGNING_SECRET: secret })).toThrow(
+      /SIRIUS_SIGNING_SECRET: must not be set when NODE_ENV=production/,
+    );
+    expect(() => loadConfig({ SIRIUS_SIGNING_SECRET: 'short' })).toThrow(/SIRIUS_SIGNING_SECRET: must be at least 16 characters/);
+    try {
+      loadConfig({ NODE_ENV: 'production', SIRIUS_BASE_URL: 'https://s.example', SIRIUS_SIGNING_SECRET: secret });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+    }
   });
 });
