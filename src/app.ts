@@ -9,6 +9,7 @@ import { createRequestListener } from './server/http-handler';
 import { CacheStore } from './cache/cache-store';
 import { createDynamoClient } from './cache/dynamodb-client';
 import { LpaReadThrough } from './cache/lpa-read-through';
+import { createMetrics } from './observability/metrics';
 import { createReadinessCheck } from './server/readiness';
 import { createSiriusLoaders } from './sirius/loaders';
 import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
@@ -42,6 +43,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
 
   const sign = createRequestSigner({ secrets: signingSecretSource(config, siriusSigningSecret), sessionData: config.sirius.sessionData });
   const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl }, sign, logger);
+  const metrics = createMetrics({ circuitState: () => sirius.circuitState() });
   const dynamo = createDynamoClient({ region: config.cache.region, endpoint: cacheTable.endpoint, timeoutMs: config.cache.timeoutMs });
   const cache = new CacheStore({
     client: dynamo,
@@ -50,8 +52,9 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     // Nothing is served past stale-if-error, so nothing need be kept longer.
     retainSeconds: Math.max(config.cache.freshSeconds, config.cache.staleIfErrorSeconds),
     logger,
+    onFault: (operation) => (operation === 'put' ? metrics.cacheWriteFault() : undefined), // reads: counted by the read-through
   });
-  const reads = new LpaReadThrough(sirius, cache, config.cache, logger);
+  const reads = new LpaReadThrough(sirius, cache, config.cache, logger, metrics);
   const explorable = dev !== undefined;
   const endpoints = await Promise.all(
     consumerSchemas.map((definition) =>
@@ -69,6 +72,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     authenticate: createAuthenticator(verifier, registry, logger),
     maxBodyBytes: config.maxBodyBytes,
     readiness: createReadinessCheck(sirius, cache),
+    metrics,
     logger,
     createContext: (requestId, caller) => ({
       requestId,

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../observability/metrics';
 import { SiriusUnavailableError } from '../sirius/errors';
 import { referenceKey, type LpaReference } from '../sirius/lpa-reference';
 import type { SiriusCallOptions, SiriusClient, SiriusLpaAnswer } from '../sirius/sirius-client';
@@ -39,6 +40,7 @@ export class LpaReadThrough {
     private readonly store: CacheStore,
     private readonly policy: CachePolicy,
     private readonly logger: Logger,
+    private readonly metrics: Pick<GatewayMetrics, 'siriusCall' | 'cacheRead'>,
   ) {}
 
   read(ref: LpaReference, call: SiriusCallOptions): Promise<LpaRead> {
@@ -48,16 +50,23 @@ export class LpaReadThrough {
 
   private async readOnce(key: string, ref: LpaReference, call: SiriusCallOptions): Promise<LpaRead> {
     // With no freshness window the cache is only a fallback: read it only if Sirius fails.
-    let hit = this.policy.freshSeconds > 0 ? await this.cached(key) : undefined;
-    if (hit && ageMs(hit) < this.policy.freshSeconds * 1000) return hit;
+    const lookedFirst = this.policy.freshSeconds > 0;
+    let hit = lookedFirst ? await this.cached(key) : undefined;
+    if (hit && ageMs(hit) < this.policy.freshSeconds * 1000) {
+      this.metrics.cacheRead('fresh');
+      return hit;
+    }
 
     let answer: SiriusLpaAnswer;
     try {
       answer = await this.sirius.getLpa(ref, call);
+      this.metrics.siriusCall(answer.outcome === 'not-found' ? 'not_found' : answer.outcome);
     } catch (error) {
       if (!(error instanceof SiriusUnavailableError)) throw error;
-      hit ??= await this.cached(key);
+      this.metrics.siriusCall('unavailable');
+      if (!lookedFirst) hit = await this.cached(key);
       if (hit && ageMs(hit) < this.policy.staleIfErrorSeconds * 1000) {
+        this.metrics.cacheRead('stale');
         this.logger.info({ key, ageSeconds: Math.floor(ageMs(hit) / 1000), reason: error.reason }, 'serving stale: Sirius unavailable');
         return hit;
       }
@@ -78,7 +87,10 @@ export class LpaReadThrough {
 
   private async cached(key: string): Promise<LpaRead | undefined> {
     const cached = await this.store.get(key);
-    return cached.kind === 'hit' ? toRead(cached.answer) : undefined;
+    if (cached.kind === 'fault') this.metrics.cacheRead('fault');
+    const read = cached.kind === 'hit' ? toRead(cached.answer) : undefined;
+    if (cached.kind !== 'fault' && !read) this.metrics.cacheRead('miss');
+    return read;
   }
 }
 

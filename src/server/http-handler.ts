@@ -4,6 +4,7 @@ import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Authenticate } from '../auth/authenticate';
 import { mayUseSchema, type Caller } from '../auth/caller';
 import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../observability/metrics';
 import type { GatewayContext } from './context';
 import type { Readiness } from './readiness';
 import type { GraphQLEndpoint } from './graphql-endpoint';
@@ -21,6 +22,7 @@ export interface HttpHandlerOptions {
   /** Embedded default: the Sandbox landing page is served without a token. */
   explorable: boolean;
   readiness(requestId: string): Promise<Readiness>;
+  metrics: GatewayMetrics;
   maxBodyBytes: number;
   logger: Logger;
 }
@@ -47,7 +49,17 @@ export function createRequestListener(options: HttpHandlerOptions): RequestListe
         else res.destroy();
       })
       .finally(() => {
-        logger.info({ ...log, status: res.statusCode, durationMs: Math.round(performance.now() - started) }, 'request');
+        const seconds = (performance.now() - started) / 1000;
+        logger.info({ ...log, status: res.statusCode, durationMs: Math.round(seconds * 1000) }, 'request');
+        if (log.path !== '/metrics') {
+          options.metrics.request({
+            consumer: log.consumer as string | undefined,
+            version: log.version as string | undefined,
+            operation: log.operationName as string | undefined,
+            status: res.statusCode,
+            seconds,
+          });
+        }
       });
   };
 
@@ -57,6 +69,12 @@ export function createRequestListener(options: HttpHandlerOptions): RequestListe
     if (url.pathname === '/health/live') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET', 'METHOD_NOT_ALLOWED');
       return sendJson(res, 200, { status: 'live' });
+    }
+    if (url.pathname === '/metrics' && req.method === 'GET') {
+      const text = await options.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': options.metrics.registry.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+      return;
     }
     if (url.pathname === '/health/ready') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET', 'METHOD_NOT_ALLOWED');

@@ -1,0 +1,81 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+// Prometheus metrics for one gateway instance (its own registry: several can share a process in
+// tests). Labels are bounded: consumer and version come from the routing table, operation names
+// from callers are capped, outcomes are fixed lists.
+
+export type CacheRead = 'fresh' | 'stale' | 'miss' | 'fault';
+export type SiriusOutcome = 'found' | 'not_found' | 'deleted' | 'unavailable';
+
+const MAX_OPERATION_NAMES = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function createMetrics(options: { circuitState: () => 'closed' | 'open' | 'half-open' }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'gateway_requests_total',
+    help: 'HTTP requests by consumer schema, operation and outcome (the HTTP status class or code)',
+    labelNames: ['consumer', 'version', 'operation', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'gateway_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['consumer', 'version'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const siriusCalls = new Counter({
+    name: 'gateway_sirius_calls_total',
+    help: 'Logical reads from Sirius (retries included in one) by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const cacheReads = new Counter({
+    name: 'gateway_cache_reads_total',
+    help: 'Cache reads: fresh hit, stale hit served while Sirius failed, miss, DynamoDB fault',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const cacheWriteFaults = new Counter({
+    name: 'gateway_cache_write_faults_total',
+    help: 'Cache writes that failed (the response was still served)',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'gateway_sirius_circuit_open',
+    help: 'Sirius circuit breaker: 0 closed, 0.5 half-open, 1 open',
+    registers: [registry],
+    collect() {
+      const state = options.circuitState();
+      this.set(state === 'open' ? 1 : state === 'half-open' ? 0.5 : 0);
+    },
+  });
+
+  const operations = new Set<string>();
+  const operationLabel = (name: string | undefined): string => {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name)) return 'invalid';
+    if (operations.has(name)) return name;
+    if (operations.size >= MAX_OPERATION_NAMES) return 'other';
+    operations.add(name);
+    return name;
+  };
+
+  return {
+    registry,
+    request(labels: { consumer?: string; version?: string; operation?: string; status: number; seconds: number }) {
+      const consumer = labels.consumer ?? 'none';
+      const version = labels.version ?? 'none';
+      requests.inc({ consumer, version, operation: operationLabel(labels.operation), status: String(labels.status) });
+      duration.observe({ consumer, version }, labels.seconds);
+    },
+    siriusCall: (outcome: SiriusOutcome) => siriusCalls.inc({ outcome }),
+    cacheRead: (result: CacheRead) => cacheReads.inc({ result }),
+    cacheWriteFault: () => cacheWriteFaults.inc(),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createMetrics>;
