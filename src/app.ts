@@ -1,11 +1,10 @@
-import type { RequestListener } from 'node:http';
 import { createAuthenticator } from './auth/authenticate';
 import { createIdentity, type DevIdentity } from './auth/identity';
 import type { GatewayConfig } from './config/config';
 import { consumerSchemas } from './consumers';
 import type { Logger } from './logger';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './server/graphql-endpoint';
-import { createRequestListener } from './server/http-handler';
+import { createGatewayHandler, type GatewayHandler } from './server/gateway-handler';
 import { CacheStore } from './cache/cache-store';
 import { createDynamoClient } from './cache/dynamodb-client';
 import { LpaReadThrough } from './cache/lpa-read-through';
@@ -16,9 +15,9 @@ import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/re
 import { secretsManagerSecret } from './sirius/secrets-manager-secret';
 import { SiriusClient } from './sirius/sirius-client';
 
-/** The gateway as a request listener, independent of how it is hosted (node:http, Lambda). */
+/** The gateway, independent of how it is hosted (node:http in src/main.ts, Lambda in src/lambda.ts). */
 export interface App {
-  listener: RequestListener;
+  handle: GatewayHandler;
   endpoints: readonly GraphQLEndpoint[];
   close(): Promise<void>;
 }
@@ -66,7 +65,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       }),
     ),
   );
-  const listener = createRequestListener({
+  const handle = createGatewayHandler({
     endpoints,
     explorable,
     authenticate: createAuthenticator(verifier, registry, logger),
@@ -82,7 +81,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     }),
   });
   return {
-    listener,
+    handle,
     endpoints,
     async close() {
       await Promise.all(endpoints.map((endpoint) => endpoint.server.stop()));

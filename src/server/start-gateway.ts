@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../app';
 import type { GatewayConfig } from '../config/config';
 import { startEmbeddedStack, type EmbeddedStack } from '../dev/embedded-stack';
+import { nodeRequestListener } from './node-adapter';
 import type { Logger } from '../logger';
 
 export interface RunningGateway {
@@ -33,7 +34,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     dev: embedded?.identity,
     logger,
   });
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, app.listener);
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, nodeRequestListener(app.handle, config.maxBodyBytes));
   server.keepAliveTimeout = 65_000; // longer than load balancers' idle timeout
 
   await new Promise<void>((resolve, reject) => {

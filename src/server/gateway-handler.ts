@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Authenticate } from '../auth/authenticate';
+import { mayUseSchema, type Caller } from '../auth/caller';
+import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../observability/metrics';
+import type { GatewayContext } from './context';
+import { errorResponse, jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-request';
+import type { GraphQLEndpoint } from './graphql-endpoint';
+import type { Readiness } from './readiness';
+
+// The gateway's HTTP semantics, independent of the host: health and metrics; then authenticate,
+// route by /{consumer}/{version}/graphql, check the caller may use that schema, check and parse the
+// body, build the per-request context, and run Apollo's own pipeline (executeHTTPGraphQLRequest).
+// Nothing is parsed, and Sirius is not reached, before the caller is known. Every failure is
+// GraphQL-shaped JSON; every request is one log line and one metrics sample.
+
+export interface GatewayHandlerOptions {
+  endpoints: readonly GraphQLEndpoint[];
+  authenticate: Authenticate;
+  createContext(requestId: string, caller: Caller): GatewayContext;
+  /** Embedded default: the Sandbox landing page is served without a token. */
+  explorable: boolean;
+  readiness(requestId: string): Promise<Readiness>;
+  metrics: GatewayMetrics;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+export type GatewayHandler = (request: GatewayRequest) => Promise<GatewayResponse>;
+
+const ENDPOINT_PATH = /^\/([a-z0-9-]+)\/(v\d+)\/graphql\/?$/;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHandler {
+  const { logger } = options;
+  const byPath = new Map(options.endpoints.map((endpoint) => [`${endpoint.consumer}/${endpoint.version}`, endpoint]));
+  const catalogue = endpointCatalogue(options.endpoints);
+
+  return async (request) => {
+    const started = performance.now();
+    const incomingId = request.headers['x-request-id'];
+    const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const log: Record<string, unknown> = { requestId, method: request.method, path: request.path };
+    let response: GatewayResponse;
+    try {
+      response = await handle(request, requestId, log);
+    } catch (error) {
+      logger.error({ err: error, requestId }, 'unhandled error serving a request');
+      response = errorResponse(500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
+    }
+    response.headers['x-request-id'] = requestId;
+    const seconds = (performance.now() - started) / 1000;
+    logger.info({ ...log, status: response.status, durationMs: Math.round(seconds * 1000) }, 'request');
+    if (request.path !== '/metrics') {
+      options.metrics.request({
+        consumer: log.consumer as string | undefined,
+        version: log.version as string | undefined,
+        operation: log.operationName as string | undefined,
+        status: response.status,
+        seconds,
+      });
+    }
+    return response;
+  };
+
+  async function handle(request: GatewayRequest, requestId: string, log: Record<string, unknown>): Promise<GatewayResponse> {
+    const { method, path } = request;
+    const readOnly = method === 'GET' || method === 'HEAD';
+    if (path === '/health/live') {
+      return readOnly ? jsonResponse(200, { status: 'live' }) : errorResponse(405, 'Use GET', 'METHOD_NOT_ALLOWED');
+    }
+    if (path === '/health/ready') {
+      if (!readOnly) return errorResponse(405, 'Use GET', 'METHOD_NOT_ALLOWED');
+      const readiness = await options.readiness(requestId);
+      return jsonResponse(readiness.ready ? 200 : 503, readiness.body);
+    }
+    if (path === '/metrics' && method === 'GET') {
+      return {
+        status: 200,
+        headers: { 'content-type': options.metrics.registry.contentType, 'cache-control': 'no-store' },
+        body: await options.metrics.registry.metrics(),
+      };
+    }
+
+    const match = ENDPOINT_PATH.exec(path);
+    const endpoint = match ? byPath.get(`${match[1]}/${match[2]}`) : undefined;
+    if (endpoint && options.explorable && isLandingPageRequest(request)) {
+      return toGatewayResponse(
+        await endpoint.server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: 'GET', headers: toHeaderMap(request.headers), search: '', body: undefined },
+          context: async () => {
+            throw new Error('the landing page needs no context');
+          },
+        }),
+      );
+    }
+
+    const authentication = await options.authenticate({
+      authorization: request.headers.authorization,
+      iamPrincipalArn: request.iamPrincipalArn,
+    });
+    if (!authentication.ok) {
+      const challenge =
+        authentication.status === 401
+          ? { 'www-authenticate': `Bearer realm="sirius-gateway"${authentication.tokenPresented ? ', error="invalid_token"' : ''}` }
+          : undefined;
+      return errorResponse(authentication.status, authentication.message, authentication.code, challenge);
+    }
+    const { caller } = authentication;
+    log.caller = caller.name;
+
+    if (!endpoint) {
+      return jsonResponse(404, {
+        errors: [
+          {
+            message: `No GraphQL endpoint at ${path}. Endpoints: ${catalogue.paths.join(', ')}`,
+            extensions: { code: 'NOT_FOUND', consumers: catalogue.consumers },
+          },
+        ],
+      });
+    }
+    log.consumer = endpoint.consumer;
+    log.version = endpoint.version;
+    if (!mayUseSchema(caller, endpoint.consumer, endpoint.version)) {
+      return errorResponse(403, `This caller may not use ${endpoint.consumer} ${endpoint.version}.`, 'FORBIDDEN');
+    }
+
+    let body: unknown;
+    if (method === 'POST') {
+      const text = request.body ?? '';
+      if (request.bodyTooLarge || Buffer.byteLength(text) > options.maxBodyBytes) {
+        return errorResponse(413, `Request body is larger than ${options.maxBodyBytes} bytes`, 'PAYLOAD_TOO_LARGE');
+      }
+      if (isJson(request.headers['content-type'])) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return errorResponse(400, 'Request body is not valid JSON', 'BAD_REQUEST');
+        }
+      } else {
+        body = text; // Apollo answers a wrong content type with its own 400
+      }
+      if (body !== null && typeof body === 'object' && 'operationName' in body && typeof body.operationName === 'string') {
+        log.operationName = body.operationName.slice(0, 100);
+      }
+    }
+
+    return toGatewayResponse(
+      await endpoint.server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search: request.search, body },
+        context: async () => options.createContext(requestId, caller),
+      }),
+    );
+  }
+}
+
+function toHeaderMap(headers: Record<string, string>): HeaderMap {
+  const map = new HeaderMap();
+  for (const [name, value] of Object.entries(headers)) map.set(name, value);
+  return map;
+}
+
+async function toGatewayResponse(response: HTTPGraphQLResponse): Promise<GatewayResponse> {
+  const headers: Record<string, string> = Object.fromEntries(response.headers);
+  // Responses carry personal data: no shared cache may keep them.
+  headers['cache-control'] ??= 'no-store';
+  let body: string;
+  if (response.body.kind === 'complete') {
+    body = response.body.string;
+  } else {
+    body = '';
+    for await (const chunk of response.body.asyncIterator) body += chunk;
+  }
+  return { status: response.status ?? 200, headers, body };
+}
+
+/** A browser opening the endpoint: GET, asking for HTML, with no operation in the URL. */
+function isLandingPageRequest(request: GatewayRequest): boolean {
+  return request.method === 'GET' && !new URLSearchParams(request.search).has('query') && (request.headers.accept ?? '').includes('text/html');
+}
+
+function endpointCatalogue(endpoints: readonly GraphQLEndpoint[]) {
+  const consumers: Record<string, string[]> = {};
+  for (const { consumer, version } of endpoints) (consumers[consumer] ??= []).push(version);
+  return { consumers, paths: endpoints.map((endpoint) => endpoint.path) };
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/(?:[\w.+-]*\+)?json\b/i.test(contentType.trim());
+}
