@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { projectPath } from '../project-paths';
+import { localStatePath } from './local-state';
 
 // The embedded default's stand-in for Cognito: an RSA key kept in a git-ignored folder (so tokens
 // survive restarts), a JWKS endpoint over HTTP on loopback, and signed client-credentials-style
@@ -13,7 +13,7 @@ import { projectPath } from '../project-paths';
 export const DEV_ISSUER = 'urn:sirius-gateway:dev-issuer';
 export const DEV_AUDIENCE = 'sirius-gateway';
 export const DEV_SCOPE_PREFIX = 'sirius-gateway/';
-export const DEV_KEY_FILE = projectPath('.local', 'dev-issuer', 'signing-key.json');
+export const DEV_KEY_FILE = localStatePath('dev-issuer', 'signing-key.json');
 
 interface StoredKey {
   kid: string;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { projectPath } from '../project-paths';
+import { localStatePath } from './local-state';
 
 // The embedded default's DynamoDB: dynalite in this process, speaking the real wire protocol, so the
 // cache code is the same AWS SDK code as in production. On disk under .local/ (the cache survives
@@ -18,7 +18,7 @@ export interface LocalDynamo {
 export async function startLocalDynamo(options: { inMemory: boolean }): Promise<LocalDynamo> {
   let path: string | undefined;
   if (!options.inMemory) {
-    path = projectPath('.local', 'dynalite');
+    path = localStatePath('dynalite');
     mkdirSync(path, { recursive: true });
   }
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });

@@ -1,0 +1,108 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_CALLERS } from '../../src/dev/dev-callers';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+
+// `npm run build`, then dist/lambda.js's `handler` invoked in its own Node process with API Gateway
+// events, against the simulator and dynalite of a test gateway: the deployable artefact, for real.
+
+const ROLE = 'arn:aws:iam::123456789012:role/use-an-lpa-api';
+let gateway: TestGateway;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
+  gateway = await startTestGateway();
+  const dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-lambda-'));
+  const registry = {
+    callers: DEV_CALLERS.callers.map((caller) => (caller.name === 'use-an-lpa' ? { ...caller, iamRoleArns: [ROLE] } : caller)),
+  };
+  writeFileSync(join(dir, 'callers.json'), JSON.stringify(registry));
+  env = {
+    PATH: process.env.PATH ?? '',
+    LOG_LEVEL: 'silent',
+    SIRIUS_BASE_URL: gateway.siriusUrl,
+    SIRIUS_SIGNING_SECRET: gateway.embedded!.siriusSigningSecret,
+    CACHE_TABLE_NAME: gateway.embedded!.cacheTable.tableName,
+    DYNAMODB_ENDPOINT: gateway.embedded!.cacheTable.endpoint,
+    AUTH_ISSUER: 'oidc',
+    OIDC_ISSUER: DEV_ISSUER,
+    OIDC_AUDIENCE: DEV_AUDIENCE,
+    OIDC_JWKS_URI: gateway.embedded!.issuer.jwksUri,
+    CALLER_REGISTRY_FILE: join(dir, 'callers.json'),
+  };
+}, 120_000);
+afterAll(() => gateway.close());
+
+/** Invokes dist/lambda.js's handler with each event, in order, in one fresh process (asynchronously:
+ *  the simulator and dynalite it calls live in this process). */
+async function invoke(events: unknown[]): Promise<{ statusCode: number; headers: Record<string, string>; body: string }[]> {
+  const script = `
+    const { handler } = await import(${JSON.stringify(join(process.cwd(), 'dist/lambda.js'))});
+    const events = JSON.parse(process.env.EVENTS);
+    const results = [];
+    for (const event of events) results.push(await handler(event));
+    process.stdout.write(JSON.stringify(results));
+    process.exit(0); // a Lambda instance never exits by itself: its clients keep connections open`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...env, EVENTS: JSON.stringify(events) },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout);
+}
+
+const httpApiEvent = (method: string, path: string, headers: Record<string, string>, body?: string) => ({
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: path,
+  rawQueryString: '',
+  headers,
+  body,
+  isBase64Encoded: false,
+  requestContext: { stage: '$default', http: { method, path }, requestId: 'lambda-test' },
+});
+
+describe('dist/lambda.js', () => {
+  it('answers GET /health/live, a GraphQL POST with a bearer token, and a REST API call with an IAM identity', async () => {
+    const token = await gateway.token('use-an-lpa');
+    const query = JSON.stringify({ query: '{ lpa(uid: "7000-0000-0047") { ... on Lpa { donor { surname } freshness { source } } } }' });
+    const [live, graphql, unauthenticated, iam] = await invoke([
+      httpApiEvent('GET', '/health/live', {}),
+      httpApiEvent('POST', '/use-an-lpa/v1/graphql', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, query),
+      httpApiEvent('POST', '/use-an-lpa/v1/graphql', { 'content-type': 'application/json' }, query),
+      {
+        httpMethod: 'POST',
+        path: '/use-an-lpa/v1/graphql',
+        headers: { 'Content-Type': 'application/json' },
+        multiValueQueryStringParameters: null,
+        body: Buffer.from(query).toString('base64'),
+        isBase64Encoded: true,
+        requestContext: { stage: 'v1', identity: { userArn: 'arn:aws:sts::123456789012:assumed-role/use-an-lpa-api/ual-session' } },
+      },
+    ]);
+    expect(live).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(live!.body)).toEqual({ status: 'live' });
+    expect(graphql!.statusCode).toBe(200);
+    expect(JSON.parse(graphql!.body)).toEqual({ data: { lpa: { donor: { surname: 'Sanderson' }, freshness: { source: 'LIVE' } } } });
+    expect(graphql!.headers['x-request-id']).toBeTruthy();
+    expect(unauthenticated!.statusCode).toBe(401);
+    expect(iam!.statusCode).toBe(200);
+    expect(JSON.parse(iam!.body).data.lpa.donor.surname).toBe('Sanderson');
+  });
+
+  it('refuses to boot without production configuration', () => {
+    expect(() =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', `const { handler } = await import(${JSON.stringify(join(process.cwd(), 'dist/lambda.js'))}); await handler({ version: '2.0', rawPath: '/health/live', rawQueryString: '', headers: {}, requestContext: { stage: '$default', http: { method: 'GET' } } });`], {
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: 'pipe',
+        timeout: 30_000,
+      }),
+    ).toThrow(/needs production configuration/);
+  });
+});
