@@ -34,11 +34,21 @@ export class CallerRegistry {
   ) {}
 
   static fromFile(path: string, context: RegistryContext): CallerRegistry {
-    let json: unknown;
+    let text: string;
     try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
     } catch (error) {
       throw new CallerRegistryError(`Caller registry ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return CallerRegistry.fromJson(text, path, context);
+  }
+
+  static fromJson(text: string, source: string, context: RegistryContext): CallerRegistry {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new CallerRegistryError(`Caller registry ${source}: ${error instanceof Error ? error.message : String(error)}`);
     }
     return CallerRegistry.parse(json, context);
   }

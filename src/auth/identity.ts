@@ -22,7 +22,9 @@ export function createIdentity(config: GatewayConfig, context: RegistryContext, 
   const registry =
     config.auth.callerRegistryFile !== undefined
       ? CallerRegistry.fromFile(config.auth.callerRegistryFile, context)
-      : CallerRegistry.parse(dev?.registry, context);
+      : config.auth.callerRegistryJson !== undefined
+        ? CallerRegistry.fromJson(config.auth.callerRegistryJson, 'CALLER_REGISTRY_JSON', context)
+        : CallerRegistry.parse(dev?.registry, context);
   const verifier = createTokenVerifier({
     issuer,
     clientIds: registry.clientIds(),

@@ -46,6 +46,7 @@ const EnvSchema = z
     AUTH_SCOPE_PREFIX: z.string().default('sirius-gateway/'),
     JWKS_REFETCH_SECONDS: positiveInt.default(10),
     CALLER_REGISTRY_FILE: z.string().min(1).optional(),
+    CALLER_REGISTRY_JSON: z.string().min(1).optional(),
     DEV_ISSUER_PORT: port.default(4020),
     MAX_QUERY_DEPTH: positiveInt.default(16),
     MAX_QUERY_COST: positiveInt.default(2000),
@@ -74,9 +75,9 @@ const EnvSchema = z
     path: ['CACHE_TABLE_NAME'],
     message: 'is required when SIRIUS_BASE_URL is set (production never creates its own table)',
   })
-  .refine((env) => env.AUTH_ISSUER === undefined || env.CALLER_REGISTRY_FILE !== undefined, {
+  .refine((env) => env.AUTH_ISSUER === undefined || env.CALLER_REGISTRY_FILE !== undefined || env.CALLER_REGISTRY_JSON !== undefined, {
     path: ['CALLER_REGISTRY_FILE'],
-    message: 'is required when AUTH_ISSUER is set',
+    message: 'is required when AUTH_ISSUER is set (or CALLER_REGISTRY_JSON, the same JSON inline)',
   })
   .refine((env) => env.AUTH_ISSUER !== 'cognito' || env.COGNITO_USER_POOL_ID !== undefined, {
     path: ['COGNITO_USER_POOL_ID'],
@@ -128,6 +129,8 @@ export interface GatewayConfig {
     scopePrefix: string;
     jwksRefetchSeconds: number;
     callerRegistryFile: string | undefined;
+    /** The registry inline (the infrastructure fills in Cognito client ids known only at deploy). */
+    callerRegistryJson: string | undefined;
     devIssuerPort: number;
   };
   limits: { depth: number; cost: number; aliases: number; tokens: number; directives: number };
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       scopePrefix: e.AUTH_SCOPE_PREFIX,
       jwksRefetchSeconds: e.JWKS_REFETCH_SECONDS,
       callerRegistryFile: e.CALLER_REGISTRY_FILE,
+      callerRegistryJson: e.CALLER_REGISTRY_JSON,
       devIssuerPort: e.DEV_ISSUER_PORT,
     },
     limits: {

@@ -1,0 +1,12 @@
+// `npm run synth`: the CloudFormation template, offline, into infra/cdk.out/.
+import { App } from 'aws-cdk-lib';
+import { SiriusGatewayStack } from './sirius-gateway-stack';
+
+const app = new App({ outdir: 'infra/cdk.out' });
+new SiriusGatewayStack(app, 'SiriusGateway', {
+  siriusBaseUrl: app.node.tryGetContext('siriusBaseUrl') ?? 'https://sirius.internal.example',
+  siriusSigningSecretName: app.node.tryGetContext('siriusSigningSecretName') ?? 'sirius-gateway/sirius-jwt-secret',
+  codePath: 'dist',
+  reservedConcurrency: Number(app.node.tryGetContext('reservedConcurrency') ?? 50),
+});
+app.synth();
