@@ -9,6 +9,7 @@ import { CacheStore } from './cache/cache-store';
 import { createDynamoClient } from './cache/dynamodb-client';
 import { LpaReadThrough } from './cache/lpa-read-through';
 import { createMetrics } from './observability/metrics';
+import { observerFor } from './observability/request-stats';
 import { createReadinessCheck } from './server/readiness';
 import { createSiriusLoaders } from './sirius/loaders';
 import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
@@ -73,11 +74,11 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     readiness: createReadinessCheck(sirius, cache),
     metrics,
     logger,
-    createContext: (requestId, caller) => ({
+    createContext: (requestId, caller, stats) => ({
       requestId,
       caller,
       explorable,
-      loaders: createSiriusLoaders(reads, { requestId, concurrency: config.sirius.concurrencyPerRequest }),
+      loaders: createSiriusLoaders(reads, { requestId, concurrency: config.sirius.concurrencyPerRequest, observer: observerFor(stats) }),
     }),
   });
   return {

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
-import type { GatewayMetrics } from '../observability/metrics';
+import type { CacheRead, GatewayMetrics, SiriusOutcome } from '../observability/metrics';
+import type { ReadObserver } from '../observability/request-stats';
 import { SiriusUnavailableError } from '../sirius/errors';
 import { referenceKey, type LpaReference } from '../sirius/lpa-reference';
 import type { SiriusCallOptions, SiriusClient, SiriusLpaAnswer } from '../sirius/sirius-client';
@@ -43,30 +44,42 @@ export class LpaReadThrough {
     private readonly metrics: Pick<GatewayMetrics, 'siriusCall' | 'cacheRead'>,
   ) {}
 
-  read(ref: LpaReference, call: SiriusCallOptions): Promise<LpaRead> {
+  read(ref: LpaReference, call: SiriusCallOptions, observer?: ReadObserver): Promise<LpaRead> {
     const key = referenceKey(ref);
-    return this.flights.run(key, () => this.readOnce(key, ref, call));
+    return this.flights.run(key, () => {
+      const report = {
+        sirius: (outcome: SiriusOutcome) => {
+          this.metrics.siriusCall(outcome);
+          observer?.sirius(outcome);
+        },
+        cache: (result: CacheRead) => {
+          this.metrics.cacheRead(result);
+          observer?.cache(result);
+        },
+      };
+      return this.readOnce(key, ref, call, report);
+    });
   }
 
-  private async readOnce(key: string, ref: LpaReference, call: SiriusCallOptions): Promise<LpaRead> {
+  private async readOnce(key: string, ref: LpaReference, call: SiriusCallOptions, report: ReadObserver): Promise<LpaRead> {
     // With no freshness window the cache is only a fallback: read it only if Sirius fails.
     const lookedFirst = this.policy.freshSeconds > 0;
-    let hit = lookedFirst ? await this.cached(key) : undefined;
+    let hit = lookedFirst ? await this.cached(key, report) : undefined;
     if (hit && ageMs(hit) < this.policy.freshSeconds * 1000) {
-      this.metrics.cacheRead('fresh');
+      report.cache('fresh');
       return hit;
     }
 
     let answer: SiriusLpaAnswer;
     try {
       answer = await this.sirius.getLpa(ref, call);
-      this.metrics.siriusCall(answer.outcome === 'not-found' ? 'not_found' : answer.outcome);
+      report.sirius(answer.outcome === 'not-found' ? 'not_found' : answer.outcome);
     } catch (error) {
       if (!(error instanceof SiriusUnavailableError)) throw error;
-      this.metrics.siriusCall('unavailable');
-      if (!lookedFirst) hit = await this.cached(key);
+      report.sirius('unavailable');
+      if (!lookedFirst) hit = await this.cached(key, report);
       if (hit && ageMs(hit) < this.policy.staleIfErrorSeconds * 1000) {
-        this.metrics.cacheRead('stale');
+        report.cache('stale');
         this.logger.info({ key, ageSeconds: Math.floor(ageMs(hit) / 1000), reason: error.reason }, 'serving stale: Sirius unavailable');
         return hit;
       }
@@ -85,11 +98,11 @@ export class LpaReadThrough {
     return { answer, freshness: { source: 'LIVE', retrievedAt } };
   }
 
-  private async cached(key: string): Promise<LpaRead | undefined> {
+  private async cached(key: string, report: ReadObserver): Promise<LpaRead | undefined> {
     const cached = await this.store.get(key);
-    if (cached.kind === 'fault') this.metrics.cacheRead('fault');
+    if (cached.kind === 'fault') report.cache('fault');
     const read = cached.kind === 'hit' ? toRead(cached.answer) : undefined;
-    if (cached.kind !== 'fault' && !read) this.metrics.cacheRead('miss');
+    if (cached.kind !== 'fault' && !read) report.cache('miss');
     return read;
   }
 }

@@ -4,6 +4,7 @@ import type { Authenticate } from '../auth/authenticate';
 import { mayUseSchema, type Caller } from '../auth/caller';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
+import { newRequestStats, type RequestStats } from '../observability/request-stats';
 import type { GatewayContext } from './context';
 import { errorResponse, jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-request';
 import type { GraphQLEndpoint } from './graphql-endpoint';
@@ -18,7 +19,7 @@ import type { Readiness } from './readiness';
 export interface GatewayHandlerOptions {
   endpoints: readonly GraphQLEndpoint[];
   authenticate: Authenticate;
-  createContext(requestId: string, caller: Caller): GatewayContext;
+  createContext(requestId: string, caller: Caller, stats: RequestStats): GatewayContext;
   /** Embedded default: the Sandbox landing page is served without a token. */
   explorable: boolean;
   readiness(requestId: string): Promise<Readiness>;
@@ -42,16 +43,18 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     const incomingId = request.headers['x-request-id'];
     const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     const log: Record<string, unknown> = { requestId, method: request.method, path: request.path };
+    const stats = newRequestStats();
     let response: GatewayResponse;
     try {
-      response = await handle(request, requestId, log);
+      response = await handle(request, requestId, log, stats);
     } catch (error) {
       logger.error({ err: error, requestId }, 'unhandled error serving a request');
       response = errorResponse(500, 'Internal server error', 'INTERNAL_SERVER_ERROR');
     }
     response.headers['x-request-id'] = requestId;
     const seconds = (performance.now() - started) / 1000;
-    logger.info({ ...log, status: response.status, durationMs: Math.round(seconds * 1000) }, 'request');
+    const cost = log.consumer ? { siriusCalls: stats.siriusCalls, cache: stats.cache } : {};
+    logger.info({ ...log, ...cost, status: response.status, durationMs: Math.round(seconds * 1000) }, 'request');
     if (request.path !== '/metrics') {
       options.metrics.request({
         consumer: log.consumer as string | undefined,
@@ -64,7 +67,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     return response;
   };
 
-  async function handle(request: GatewayRequest, requestId: string, log: Record<string, unknown>): Promise<GatewayResponse> {
+  async function handle(request: GatewayRequest, requestId: string, log: Record<string, unknown>, stats: RequestStats): Promise<GatewayResponse> {
     const { method, path } = request;
     const readOnly = method === 'GET' || method === 'HEAD';
     if (path === '/health/live') {
@@ -149,7 +152,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     return toGatewayResponse(
       await endpoint.server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search: request.search, body },
-        context: async () => options.createContext(requestId, caller),
+        context: async () => options.createContext(requestId, caller, stats),
       }),
     );
   }

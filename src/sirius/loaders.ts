@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { toLookup, type LpaLookup } from './lpa-lookup';
 import { referenceKey, type LpaReference } from './lpa-reference';
 import type { LpaReadThrough } from '../cache/lpa-read-through';
+import type { ReadObserver } from '../observability/request-stats';
 
 export interface SiriusLoaders {
   /** One LPA by uid or online tool id; errors are `SiriusUnavailableError`. */
@@ -11,6 +12,8 @@ export interface SiriusLoaders {
 
 export interface LoaderOptions {
   requestId: string;
+  /** Collects what this request's reads cost, for its log line. */
+  observer?: ReadObserver;
   /** How many Sirius calls one request may have in flight at once. */
   concurrency: number;
 }
@@ -30,7 +33,7 @@ export function createSiriusLoaders(reads: LpaReadThrough, options: LoaderOption
       (refs) =>
         Promise.all(
           refs.map((ref) =>
-            limit(() => reads.read(ref, call)).then(
+            limit(() => reads.read(ref, call, options.observer)).then(
               (read) => toLookup(ref, read),
               (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
             ),

@@ -24,7 +24,7 @@ async function readyUrl(child: ChildProcessWithoutNullStreams): Promise<{ url: s
 
 describe('npm start (src/main.ts)', () => {
   it('serves the embedded default, logs without personal data, and stops cleanly on SIGTERM', async () => {
-    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0' });
+    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1' });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = once(child, 'exit');
@@ -48,6 +48,8 @@ describe('npm start (src/main.ts)', () => {
     expect(stdout).toContain('"msg":"stopped"');
     // One line for the request, and nothing from the LPA it returned.
     expect(stdout).toMatch(/"consumer":"use-an-lpa".*"status":200.*"msg":"request"/);
+    // ... saying what it cost: one Sirius call after one cache miss.
+    expect(stdout).toMatch(/"caller":"use-an-lpa".*"siriusCalls":1,"cache":\{"fresh":0,"stale":0,"miss":1,"fault":0\}/);
     for (const personal of ['Sanderson', '1948-11-01', 'DN37', 'Front Street']) expect(stdout).not.toContain(personal);
   });
 
