@@ -79,4 +79,10 @@ describe('caller registry', () => {
   it('stops start-up when the registry file is missing or not JSON', () => {
     expect(() => CallerRegistry.fromFile('/nonexistent/callers.json', context)).toThrow(/Caller registry \/nonexistent\/callers.json: ENOENT/);
   });
+
+  it('reads the same registry inline (CALLER_REGISTRY_JSON), naming the source when it is not JSON', () => {
+    const registry = CallerRegistry.fromJson(JSON.stringify({ callers: [useAnLpa] }), 'CALLER_REGISTRY_JSON', context);
+    expect(registry.forClient('client-ual', new Set(['lpa.read']))?.name).toBe('use-an-lpa');
+    expect(() => CallerRegistry.fromJson('{"callers": [', 'CALLER_REGISTRY_JSON', context)).toThrow(/^Caller registry CALLER_REGISTRY_JSON: /);
+  });
 });

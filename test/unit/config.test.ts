@@ -67,4 +67,10 @@ describe('configuration', () => {
       expect((error as Error).message).not.toContain(secret);
     }
   });
+
+  it('accepts the caller registry inline instead of as a file', () => {
+    const config = loadConfig({ AUTH_ISSUER: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-2_AbCdEf123', CALLER_REGISTRY_JSON: '{"callers":[]}' });
+    expect(config.auth).toMatchObject({ callerRegistryJson: '{"callers":[]}', callerRegistryFile: undefined });
+    expect(() => loadConfig({ AUTH_ISSUER: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-2_AbCdEf123' })).toThrow(/CALLER_REGISTRY_FILE: is required/);
+  });
 });
