@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { localStatePath } from './local-state';
+import { listenOnLoopback } from './loopback-server';
 
 // The embedded default's stand-in for Cognito: an RSA key kept in a git-ignored folder (so tokens
 // survive restarts), a JWKS endpoint over HTTP on loopback, and signed client-credentials-style
@@ -94,20 +94,12 @@ export async function startDevIssuer(options: { port: number; keyFile?: string }
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(server, options.port);
   return {
     url,
     jwksUri: `${url}/.well-known/jwks.json`,
     issue: (request) => signDevToken(key, request),
     jwksRequests: () => jwksRequests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close,
   };
 }

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { localStatePath } from './local-state';
+import { listenOnLoopback } from './loopback-server';
 
 // The embedded default's DynamoDB: dynalite in this process, speaking the real wire protocol, so the
 // cache code is the same AWS SDK code as in production. On disk under .local/ (the cache survives
@@ -22,19 +22,8 @@ export async function startLocalDynamo(options: { inMemory: boolean }): Promise<
     mkdirSync(path, { recursive: true });
   }
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server, 0);
+  return { endpoint: url, close };
 }
 
 /** Creates the cache table as infra/ defines it (key `pk`; TTL on `expiresAt` is infra's job). */

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jwtVerify } from 'jose';
 import { z } from 'zod';
 import { projectPath } from '../project-paths';
 import { loadFixtures, type FixtureLpa } from './fixture-store';
+import { listenOnLoopback, type ListeningServer } from './loopback-server';
 
 // A stand-in for Sirius's public API v1, over real HTTP, for the embedded default and the tests.
 // It serves LPAs from fixtures in Sirius's own shape, answers 410 for deleted LPAs, and can be told
@@ -12,7 +12,6 @@ import { loadFixtures, type FixtureLpa } from './fixture-store';
 
 export interface SimulatorOptions {
   port?: number;
-  host?: string;
   /** A JSON file or a folder of them (arrays of LPAs); default: the repository's fixtures/sirius. */
   fixtures?: string;
   /** When set, every /api call must carry an HS256 JWT signed with it, as real Sirius demands. */
@@ -21,11 +20,7 @@ export interface SimulatorOptions {
   deleted?: { uids: string[]; onlineLpaIds: string[] };
 }
 
-export interface SiriusSimulator {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type SiriusSimulator = ListeningServer;
 
 const DEFAULT_DELETED = { uids: ['700000151667'], onlineLpaIds: ['A37638705049'] };
 
@@ -110,20 +105,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
   });
   server.keepAliveTimeout = 65_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server, options.port ?? 0);
 }
 
 /** A JWT as OPG's gateway sends it: HS256, unexpired, with `session-data`. */
