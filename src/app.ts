@@ -52,7 +52,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     // Nothing is served past stale-if-error, so nothing need be kept longer.
     retainSeconds: Math.max(config.cache.freshSeconds, config.cache.staleIfErrorSeconds),
     logger,
-    onFault: (operation) => (operation === 'put' ? metrics.cacheWriteFault() : undefined), // reads: counted by the read-through
+    onWriteFault: metrics.cacheWriteFault,
   });
   const reads = new LpaReadThrough(sirius, cache, config.cache, logger, metrics);
   const explorable = dev !== undefined;

@@ -20,8 +20,8 @@ export interface CacheStoreOptions {
   /** How long an item is kept at all: the TTL attribute `expiresAt` is storedAt + this. */
   retainSeconds: number;
   logger: Logger;
-  /** Counts faults for health and metrics. */
-  onFault?: (operation: 'get' | 'put') => void;
+  /** A failed write, for metrics (a failed read is reported by `get`'s own `fault` answer). */
+  onWriteFault?: () => void;
 }
 
 /**
@@ -68,6 +68,7 @@ export class CacheStore {
       );
     } catch (error) {
       this.fault('put', error);
+      this.options.onWriteFault?.();
     }
   }
 
@@ -84,7 +85,6 @@ export class CacheStore {
   }
 
   private fault(operation: 'get' | 'put', error: unknown) {
-    this.options.onFault?.(operation);
     this.options.logger.warn({ operation, reason: error instanceof Error ? error.name : 'unknown' }, 'cache fault (failing open)');
   }
 }
