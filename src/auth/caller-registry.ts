@@ -23,6 +23,10 @@ export interface RegistryContext {
 
 export class CallerRegistryError extends Error {
   override readonly name = 'CallerRegistryError';
+
+  static invalid(problems: string[]): CallerRegistryError {
+    return new CallerRegistryError(`Invalid caller registry:\n  - ${problems.join('\n  - ')}`);
+  }
 }
 
 type Grant = Omit<Caller, 'principal'>;
@@ -61,7 +65,7 @@ export class CallerRegistry {
         const name = typeof index === 'number' ? (json as { callers?: { name?: unknown }[] }).callers?.[index]?.name : undefined;
         return `${issue.path.join('.')}${name ? ` (caller "${String(name)}")` : ''}: ${issue.message}`;
       });
-      throw new CallerRegistryError(`Invalid caller registry:\n  - ${problems.join('\n  - ')}`);
+      throw CallerRegistryError.invalid(problems);
     }
 
     const knownScopes = new Set([EXPLORER_SCOPE, ...context.schemas.flatMap((schema) => schema.scopes)]);
@@ -99,7 +103,7 @@ export class CallerRegistry {
         byRole.set(key, grant);
       }
     });
-    if (problems.length > 0) throw new CallerRegistryError(`Invalid caller registry:\n  - ${problems.join('\n  - ')}`);
+    if (problems.length > 0) throw CallerRegistryError.invalid(problems);
     return new CallerRegistry(byClientId, byRole);
   }
 

@@ -24,8 +24,6 @@ export const DEV_CALLERS = {
   ],
 } satisfies CallerRegistryFile;
 
-export type DevCallerName = (typeof DEV_CALLERS.callers)[number]['name'];
-
 export function devCaller(name: string) {
   return DEV_CALLERS.callers.find((caller) => caller.name === name);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DevIdentity } from '../auth/identity';
 import type { GatewayConfig } from '../config/config';
 import type { Logger } from '../logger';
-import { DEV_CALLERS } from './dev-callers';
+import { DEV_CALLERS, devCaller } from './dev-callers';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SCOPE_PREFIX, startDevIssuer, type DevIssuer } from './dev-issuer';
 import { createDynamoClient } from '../cache/dynamodb-client';
 import { LOCAL_TABLE_NAME, ensureCacheTable, startLocalDynamo } from './local-dynamodb';
@@ -36,7 +36,7 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
   logger.info({ url: dynamo.endpoint, inMemory: config.cache.inMemory, table: LOCAL_TABLE_NAME }, 'embedded DynamoDB (dynalite) listening');
   const issuer = await startDevIssuer({ port: config.auth.devIssuerPort });
   logger.info({ url: issuer.url }, 'embedded dev token issuer listening (npm run -s token -- <caller>)');
-  const explorer = DEV_CALLERS.callers.find((caller) => caller.name === 'explorer')!;
+  const explorer = devCaller('explorer')!;
   return {
     siriusUrl: simulator.url,
     siriusSigningSecret,
