@@ -8,5 +8,6 @@ new SiriusGatewayStack(app, 'SiriusGateway', {
   siriusSigningSecretName: app.node.tryGetContext('siriusSigningSecretName') ?? 'sirius-gateway/sirius-jwt-secret',
   codePath: 'dist',
   reservedConcurrency: Number(app.node.tryGetContext('reservedConcurrency') ?? 50),
+  tracesEndpoint: app.node.tryGetContext('tracesEndpoint'),
 });
 app.synth();

@@ -22,6 +22,8 @@ export interface SiriusGatewayStackProps extends StackProps {
   reservedConcurrency?: number;
   /** Stage-wide throttling. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** OTLP/HTTP traces URL, e.g. an ADOT collector layer's http://localhost:4318/v1/traces; none: no tracing. */
+  tracesEndpoint?: string;
 }
 
 const RESOURCE_SERVER = 'sirius-gateway';
@@ -90,6 +92,7 @@ export class SiriusGatewayStack extends Stack {
         COGNITO_USER_POOL_ID: pool.userPoolId,
         AUTH_SCOPE_PREFIX: `${RESOURCE_SERVER}/`,
         CALLER_REGISTRY_JSON: this.toJsonString({ callers }),
+        ...(props.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: props.tracesEndpoint, OTEL_SERVICE_NAME: 'sirius-gateway' } : {}),
       },
     });
     // Least privilege: the three item operations on its own table, and its key and secret.

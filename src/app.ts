@@ -10,6 +10,7 @@ import { createDynamoClient } from './cache/dynamodb-client';
 import { LpaReadThrough } from './cache/lpa-read-through';
 import { createMetrics } from './observability/metrics';
 import { observerFor } from './observability/request-stats';
+import { startTracing } from './observability/tracing';
 import { createReadinessCheck } from './server/readiness';
 import { createSiriusLoaders } from './sirius/loaders';
 import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
@@ -20,6 +21,8 @@ import { SiriusClient } from './sirius/sirius-client';
 export interface App {
   handle: GatewayHandler;
   endpoints: readonly GraphQLEndpoint[];
+  /** Exports buffered telemetry (Lambda calls it before its instance may be frozen). */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export interface AppDependencies {
 }
 
 export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, dev, logger }: AppDependencies): Promise<App> {
+  const tracing = config.tracing.endpoint ? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
   // Fetch the signing keys now rather than on the first request; a failure is retried then.
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
@@ -84,10 +88,12 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   return {
     handle,
     endpoints,
+    flush: async () => tracing?.flush(),
     async close() {
       await Promise.all(endpoints.map((endpoint) => endpoint.server.stop()));
       await sirius.close();
       dynamo.destroy();
+      await tracing?.shutdown();
     },
   };
 }

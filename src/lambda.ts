@@ -26,6 +26,8 @@ export async function handler(event: ApiGatewayEvent): Promise<ApiGatewayResult>
     app = undefined; // the next invocation tries again
     throw error;
   });
-  const { handle } = await app;
-  return toApiGatewayResult(await handle(fromApiGatewayEvent(event)));
+  const { handle, flush } = await app;
+  const result = toApiGatewayResult(await handle(fromApiGatewayEvent(event)));
+  await flush(); // a frozen instance exports nothing: send this invocation's spans now
+  return result;
 }

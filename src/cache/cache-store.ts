@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Logger } from '../logger';
+import { inSpan, SpanKind } from '../observability/tracing';
 
 /** One cached Sirius answer: its HTTP status (200 or 410), its body, and when it left Sirius. */
 export interface CachedAnswer {
@@ -32,7 +33,23 @@ export interface CacheStoreOptions {
 export class CacheStore {
   constructor(private readonly options: CacheStoreOptions) {}
 
-  async get(key: string, nowMs = Date.now()): Promise<CacheRead> {
+  get(key: string, nowMs = Date.now()): Promise<CacheRead> {
+    return inSpan('cache GetItem', SpanKind.CLIENT, this.spanAttributes('GetItem'), async (span) => {
+      const read = await this.read(key, nowMs);
+      span.setAttribute('sirius_gateway.cache.outcome', read.kind);
+      return read;
+    });
+  }
+
+  put(key: string, answer: CachedAnswer): Promise<void> {
+    return inSpan('cache PutItem', SpanKind.CLIENT, this.spanAttributes('PutItem'), () => this.write(key, answer));
+  }
+
+  private spanAttributes(operation: string) {
+    return { 'db.system.name': 'aws.dynamodb', 'db.operation.name': operation, 'aws.dynamodb.table_names': [this.options.tableName] };
+  }
+
+  private async read(key: string, nowMs: number): Promise<CacheRead> {
     try {
       const { Item } = await this.options.client.send(
         new GetItemCommand({ TableName: this.options.tableName, Key: { pk: { S: key } }, ConsistentRead: false }),
@@ -48,7 +65,7 @@ export class CacheStore {
     }
   }
 
-  async put(key: string, answer: CachedAnswer): Promise<void> {
+  private async write(key: string, answer: CachedAnswer): Promise<void> {
     const raw = Buffer.from(answer.body, 'utf8');
     const compressed = raw.length > this.options.compressAboveBytes;
     try {

@@ -53,6 +53,10 @@ const EnvSchema = z
     MAX_QUERY_ALIASES: positiveInt.default(15),
     MAX_QUERY_TOKENS: positiveInt.default(2000),
     MAX_QUERY_DIRECTIVES: positiveInt.default(20),
+    // OpenTelemetry's own variable names, so an ADOT/collector setup configures us unchanged.
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('sirius-gateway'),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.SIRIUS_BASE_URL !== undefined, {
     path: ['SIRIUS_BASE_URL'],
@@ -134,6 +138,8 @@ export interface GatewayConfig {
     devIssuerPort: number;
   };
   limits: { depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** OTLP/HTTP traces URL; undefined: no spans are recorded or exported. */
+  tracing: { endpoint: string | undefined; serviceName: string };
 }
 
 export class ConfigError extends Error {
@@ -214,6 +220,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       aliases: e.MAX_QUERY_ALIASES,
       tokens: e.MAX_QUERY_TOKENS,
       directives: e.MAX_QUERY_DIRECTIVES,
+    },
+    tracing: {
+      // As the OTLP spec says: the signal-specific URL as given, the base URL plus /v1/traces.
+      endpoint:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
+      serviceName: e.OTEL_SERVICE_NAME,
     },
   };
 }

@@ -41,7 +41,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
 
   let faults: Faults = {};
   const signingKey = options.signingSecret ? new TextEncoder().encode(options.signingSecret) : undefined;
-  const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null };
+  const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null, lastTraceparent: null as string | null };
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const uid = url.searchParams.get('uid');
@@ -52,6 +52,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
       const queryKey = uid !== null ? `uid=${uid}` : `lpa-online-tool-id=${onlineId}`;
       calls.byQuery[queryKey] = (calls.byQuery[queryKey] ?? 0) + 1;
       calls.lastRequestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : null;
+      calls.lastTraceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : null;
     }
     if (faults.latencyMs) await sleep(faults.latencyMs);
     if (signingKey && !(await isSigned(req.headers.authorization, signingKey))) {

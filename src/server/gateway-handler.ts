@@ -9,6 +9,7 @@ import type { GatewayContext } from './context';
 import { errorResponse, jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-request';
 import type { GraphQLEndpoint } from './graphql-endpoint';
 import type { Readiness } from './readiness';
+import { context, contextFromHeaders, inSpan, SpanKind, SpanStatusCode, type Span } from '../observability/tracing';
 
 // The gateway's HTTP semantics, independent of the host: health and metrics; then authenticate,
 // route by /{consumer}/{version}/graphql, check the caller may use that schema, check and parse the
@@ -38,7 +39,15 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
   const byPath = new Map(options.endpoints.map((endpoint) => [`${endpoint.consumer}/${endpoint.version}`, endpoint]));
   const catalogue = endpointCatalogue(options.endpoints);
 
-  return async (request) => {
+  // Each request is one server span, a child of the caller's trace when it sent `traceparent`.
+  return (request) =>
+    context.with(contextFromHeaders(request.headers), () =>
+      inSpan(request.method, SpanKind.SERVER, { 'http.request.method': request.method, 'url.path': request.path }, (span) =>
+        serve(request, span),
+      ),
+    );
+
+  async function serve(request: GatewayRequest, span: Span): Promise<GatewayResponse> {
     const started = performance.now();
     const incomingId = request.headers['x-request-id'];
     const requestId = incomingId !== undefined && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
@@ -55,6 +64,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     const seconds = (performance.now() - started) / 1000;
     const cost = log.consumer ? { siriusCalls: stats.siriusCalls, cache: stats.cache } : {};
     logger.info({ ...log, ...cost, status: response.status, durationMs: Math.round(seconds * 1000) }, 'request');
+    traceOutcome(span, request.method, log, response.status);
     if (request.path !== '/metrics') {
       options.metrics.request({
         consumer: log.consumer as string | undefined,
@@ -65,7 +75,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       });
     }
     return response;
-  };
+  }
 
   async function handle(request: GatewayRequest, requestId: string, log: Record<string, unknown>, stats: RequestStats): Promise<GatewayResponse> {
     const { method, path } = request;
@@ -156,6 +166,19 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       }),
     );
   }
+}
+
+function traceOutcome(span: Span, method: string, log: Record<string, unknown>, status: number): void {
+  const route = typeof log.consumer === 'string' ? `/${log.consumer}/${String(log.version)}/graphql` : undefined;
+  if (route) span.updateName(`${method} ${route}`);
+  span.setAttributes({
+    'http.response.status_code': status,
+    'http.route': route,
+    'graphql.operation.name': log.operationName as string | undefined,
+    'sirius_gateway.caller': log.caller as string | undefined,
+    'sirius_gateway.request_id': log.requestId as string,
+  });
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 function toHeaderMap(headers: Record<string, string>): HeaderMap {

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { toLookup, type LpaLookup } from './lpa-lookup';
 import { referenceKey, type LpaReference } from './lpa-reference';
 import type { LpaReadThrough } from '../cache/lpa-read-through';
+import { inSpan, SpanKind } from '../observability/tracing';
 import type { ReadObserver } from '../observability/request-stats';
 
 export interface SiriusLoaders {
@@ -31,11 +32,13 @@ export function createSiriusLoaders(reads: LpaReadThrough, options: LoaderOption
   return {
     lpa: new DataLoader<LpaReference, LpaLookup, string>(
       (refs) =>
-        Promise.all(
-          refs.map((ref) =>
-            limit(() => reads.read(ref, call, options.observer)).then(
-              (read) => toLookup(ref, read),
-              (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        inSpan('lpa batch', SpanKind.INTERNAL, { 'sirius_gateway.batch.size': refs.length }, () =>
+          Promise.all(
+            refs.map((ref) =>
+              limit(() => reads.read(ref, call, options.observer)).then(
+                (read) => toLookup(ref, read),
+                (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+              ),
             ),
           ),
         ),

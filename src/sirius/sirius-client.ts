@@ -14,6 +14,7 @@ import {
 } from 'cockatiel';
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { Logger } from '../logger';
+import { inSpan, SpanKind, withTraceHeaders } from '../observability/tracing';
 import { SiriusUnavailableError } from './errors';
 import type { RequestSigner } from './request-signer';
 import type { LpaReference } from './lpa-reference';
@@ -116,9 +117,32 @@ export class SiriusClient {
     await this.dispatcher.close();
   }
 
-  private async get(url: URL, call: SiriusCallOptions): Promise<{ status: number; body: unknown }> {
+  private get(url: URL, call: SiriusCallOptions): Promise<{ status: number; body: unknown }> {
+    // One span for the logical call (retries and breaker included), one client span per attempt.
+    return inSpan(`sirius ${url.pathname}`, SpanKind.INTERNAL, { 'sirius_gateway.circuit': this.circuit }, async (span) => {
+      let attempts = 0;
+      const answer = await this.getWithPolicy(url, call, () => attempts++);
+      span.setAttributes({ 'http.response.status_code': answer.status, 'sirius_gateway.attempts': attempts });
+      return answer;
+    });
+  }
+
+  private async getWithPolicy(url: URL, call: SiriusCallOptions, counted: () => number): Promise<{ status: number; body: unknown }> {
     try {
-      return await this.readPolicy.execute(({ signal }) => this.attempt(url, call, signal));
+      return await this.readPolicy.execute(({ signal }) => {
+        const resendCount = counted();
+        const attributes = { 'http.request.method': 'GET', 'server.address': url.hostname, 'url.path': url.pathname, 'http.request.resend_count': resendCount };
+        return inSpan('GET', SpanKind.CLIENT, attributes, async (span) => {
+          try {
+            const answer = await this.attempt(url, call, signal);
+            span.setAttribute('http.response.status_code', answer.status);
+            return answer;
+          } catch (error) {
+            if (error instanceof SiriusUnavailableError && error.upstreamStatus !== undefined) span.setAttribute('http.response.status_code', error.upstreamStatus);
+            throw error;
+          }
+        });
+      });
     } catch (error) {
       if (error instanceof SiriusUnavailableError) throw error;
       if (error instanceof BrokenCircuitError) throw new SiriusUnavailableError('circuit open', false);
@@ -136,7 +160,7 @@ export class SiriusClient {
         method: 'GET',
         dispatcher: this.dispatcher,
         signal,
-        headers: { accept: 'application/json', 'x-request-id': call.requestId, authorization: await this.sign() },
+        headers: withTraceHeaders({ accept: 'application/json', 'x-request-id': call.requestId, authorization: await this.sign() }),
       });
     } catch (error) {
       if (signal.aborted) throw error; // the deadline passed: the timeout policy reports it

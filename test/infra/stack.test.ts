@@ -17,6 +17,7 @@ beforeAll(() => {
     codePath: 'dist',
     reservedConcurrency: 25,
     throttle: { rateLimit: 100, burstLimit: 200 },
+    tracesEndpoint: 'http://localhost:4318/v1/traces',
   });
   template = Template.fromStack(stack);
 }, 120_000);
@@ -54,6 +55,7 @@ describe('infra: the synthesised template', () => {
           CACHE_TABLE_NAME: Match.anyValue(),
           COGNITO_USER_POOL_ID: Match.anyValue(),
           CALLER_REGISTRY_JSON: Match.anyValue(),
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://localhost:4318/v1/traces',
         }),
       },
     });

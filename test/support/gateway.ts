@@ -18,8 +18,15 @@ export interface TestGateway extends RunningGateway {
   post(path: string, body: string, headers?: Record<string, string>): Promise<JsonResponse>;
   /** How many API calls the simulator has served since it started. */
   siriusCalls(): Promise<number>;
-  siriusCallLog(): Promise<{ total: number; byQuery: Record<string, number>; lastRequestId: string | null }>;
+  siriusCallLog(): Promise<SiriusCallLog>;
   setSiriusFaults(faults: { status?: number; latencyMs?: number }): Promise<void>;
+}
+
+export interface SiriusCallLog {
+  total: number;
+  byQuery: Record<string, number>;
+  lastRequestId: string | null;
+  lastTraceparent: string | null;
 }
 
 export interface GraphQLRequest {
@@ -69,7 +76,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 
   async function siriusCallLog() {
     const response = await fetch(`${gateway.siriusUrl}/__calls`);
-    return (await response.json()) as { total: number; byQuery: Record<string, number>; lastRequestId: string | null };
+    return (await response.json()) as SiriusCallLog;
   }
 
   return {
