@@ -1,6 +1,6 @@
 // `npm run schema:release -- <consumer> <version> [--date YYYY-MM-DD]`: freeze the version's SDL
-import { relative } from 'node:path';
 // as its next release snapshot and regenerate its changelog. Refuses breaking changes.
+import { relative } from 'node:path';
 import { releaseVersion, ReleaseRefused } from '../src/contracts/release';
 import { projectPath } from '../src/project-paths';
 
