@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { versionsInOrder, type SchemaManifest } from './manifest';
-import { diffSdl, type SchemaChange } from './schema-diff';
+import { diffSdl, isDeprecationEcho, isDescriptionChange, type SchemaChange } from './schema-diff';
 import { listReleases } from './snapshots';
 
 // schema/{consumer}/CHANGELOG.md, generated from the manifest and the release snapshots only (not
@@ -48,6 +48,9 @@ export async function renderChangelog(schemaDir: string, consumer: string, manif
 }
 
 function describe(changes: SchemaChange[]): string[] {
-  if (changes.length === 0) return ['No schema changes.'];
-  return changes.map((change) => `- **${change.level}**: ${change.message.replaceAll("'", '`')}`);
+  const listed = changes.filter((change) => !isDescriptionChange(change) && !isDeprecationEcho(change));
+  const documentation = changes.filter(isDescriptionChange).length;
+  const lines = listed.map((change) => `- **${change.level}**: ${change.message.replace(/'([^'\n]*)'/g, '`$1`')}`);
+  if (documentation > 0) lines.push(`- **safe**: ${documentation} description${documentation === 1 ? '' : 's'} reworded`);
+  return lines.length > 0 ? lines : ['No schema changes.'];
 }

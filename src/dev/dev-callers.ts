@@ -6,7 +6,7 @@ export const DEV_CALLERS = {
     {
       name: 'use-an-lpa',
       clientIds: ['dev-use-an-lpa'],
-      consumers: { 'use-an-lpa': ['v1'] },
+      consumers: { 'use-an-lpa': ['v1', 'v2'] },
       scopes: ['lpa.read', 'lpa.personal-data'],
     },
     {
@@ -18,7 +18,7 @@ export const DEV_CALLERS = {
     {
       name: 'explorer',
       clientIds: ['dev-explorer'],
-      consumers: { 'use-an-lpa': ['v1'], 'lpa-online-tool': ['v1'] },
+      consumers: { 'use-an-lpa': ['v1', 'v2'], 'lpa-online-tool': ['v1'] },
       scopes: ['explorer', 'lpa.read', 'lpa.personal-data', 'lpa.status'],
     },
   ],

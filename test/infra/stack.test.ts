@@ -93,10 +93,7 @@ describe('infra: the synthesised template', () => {
         ClientName: consumer,
         GenerateSecret: true,
         AllowedOAuthFlows: ['client_credentials'],
-        AllowedOAuthScopes: consumerSchemas
-          .filter((s) => s.consumer === consumer)
-          .flatMap((s) => s.scopes)
-          .map((scope) => ({ 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^CallersResourceServer') }, `/${scope}`]] })),
+        AllowedOAuthScopes: [...new Set(consumerSchemas.filter((s) => s.consumer === consumer).flatMap((s) => s.scopes))].map((scope) => ({ 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('^CallersResourceServer') }, `/${scope}`]] })),
       });
     }
   });

@@ -91,9 +91,11 @@ export type LifeSustainingTreatment =
 /** A Lasting Power of Attorney as registered with the Office of the Public Guardian. */
 export type Lpa = {
   __typename?: 'Lpa';
+  /** The attorneys who can act now: those removed from the LPA are left out. Prefer this to filtering `attorneys`. */
+  activeAttorneys: Array<Person>;
   /** Whether the LPA was made online or on paper. */
   applicationType: Maybe<ApplicationType>;
-  /** The people appointed to make decisions for the donor. */
+  /** The people appointed to make decisions for the donor, including any who can no longer act (see `isActive`). */
   attorneys: Array<Person>;
   /** The date the LPA was cancelled. */
   cancellationDate: Maybe<Scalars['Date']['output']>;
@@ -219,7 +221,10 @@ export type Person = {
   email: Maybe<Scalars['String']['output']>;
   /** First and middle names as one string, e.g. `Rachel Emma`. */
   firstNames: Maybe<Scalars['String']['output']>;
-  /** Whether this person is still active on the LPA (an attorney may have been removed). */
+  /**
+   * Whether this person is still active on the LPA (an attorney may have been removed).
+   * @deprecated Use `Lpa.activeAttorneys`, which leaves out attorneys who can no longer act. Removed in v2.
+   */
   isActive: Maybe<Scalars['Boolean']['output']>;
   /** Other names the person is known by; null when not given. */
   otherNames: Maybe<Scalars['String']['output']>;
@@ -442,6 +447,7 @@ export type FreshnessResolvers<ContextType = GatewayContext, ParentType extends 
 };
 
 export type LpaResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Lpa'] = ResolversParentTypes['Lpa']> = {
+  activeAttorneys: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
   applicationType: Resolver<Maybe<ResolversTypes['ApplicationType']>, ParentType, ContextType>;
   attorneys: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
   cancellationDate: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;

@@ -31,3 +31,8 @@ export function orderedAddresses(actor: SiriusCaseActor): SiriusAddress[] {
   const addresses = actor.addresses ?? [];
   return [...addresses].sort((a, b) => Number(b.type === 'Primary') - Number(a.type === 'Primary'));
 }
+
+/** Attorneys who can act: Sirius marks a removed attorney `systemStatus: false`. */
+export function activeAttorneys(lpa: SiriusLpa): SiriusCaseActor[] {
+  return (lpa.attorneys ?? []).filter((attorney) => attorney.systemStatus !== false);
+}

@@ -1,6 +1,6 @@
 import type { LpaResolvers } from '../../../../generated/use-an-lpa/v1';
 import { isoDate, text } from '../../../../sirius/lpa-vocabulary';
-import { attorneyDecisions, lpaStatus, lpaType } from '../mappers';
+import { activeAttorneys, attorneyDecisions, lpaStatus, lpaType } from '../mappers';
 
 export const Lpa: LpaResolvers = {
   uid: ({ lpa }) => lpa.uId,
@@ -32,6 +32,7 @@ export const Lpa: LpaResolvers = {
   statusDate: ({ lpa }) => isoDate(lpa.statusDate),
   donor: ({ lpa }) => lpa.donor,
   attorneys: ({ lpa }) => lpa.attorneys ?? [],
+  activeAttorneys: ({ lpa }) => activeAttorneys(lpa),
   replacementAttorneys: ({ lpa }) => lpa.replacementAttorneys ?? [],
   certificateProviders: ({ lpa }) => lpa.certificateProviders ?? [],
   trustCorporations: ({ lpa }) => lpa.trustCorporations ?? [],
