@@ -19,6 +19,8 @@ await build({
   logLevel: 'warning',
 });
 cpSync('schema', 'dist/schema', { recursive: true });
+// Trusted documents: the operations each consumer registered.
+cpSync('operations', 'dist/operations', { recursive: true });
 // The embedded default's simulator serves these (dist/main.js with no configuration).
 cpSync('fixtures', 'dist/fixtures', { recursive: true });
 console.log('built dist/main.js and dist/lambda.js');

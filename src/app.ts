@@ -12,6 +12,11 @@ import { createMetrics } from './observability/metrics';
 import { observerFor } from './observability/request-stats';
 import { startTracing } from './observability/tracing';
 import { createReadinessCheck } from './server/readiness';
+import { trustedDocuments } from './server/trusted-documents';
+import { lifecycleHeaders } from './server/version-lifecycle';
+import { loadManifest } from './contracts/manifest';
+import { loadOperations } from './contracts/operations';
+import { projectPath } from './project-paths';
 import { createSiriusLoaders } from './sirius/loaders';
 import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
 import { secretsManagerSecret } from './sirius/secrets-manager-secret';
@@ -60,10 +65,13 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   });
   const reads = new LpaReadThrough(sirius, cache, config.cache, logger, metrics);
   const explorable = dev !== undefined;
+  const manifest = loadManifest();
   const endpoints = await Promise.all(
     consumerSchemas.map((definition) =>
       createGraphQLEndpoint(definition, {
         explorable,
+        documents: trustedDocuments(loadOperations(projectPath('operations'), definition.consumer, definition.version)),
+        lifecycleHeaders: lifecycleHeaders(manifest, definition.consumer, definition.version),
         sandboxHeaders: dev ? { Authorization: `Bearer ${dev.sandboxToken}` } : undefined,
         limits: config.limits,
         logger,
@@ -75,6 +83,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     explorable,
     authenticate: createAuthenticator(verifier, registry, logger),
     maxBodyBytes: config.maxBodyBytes,
+    trustedDocuments: config.trustedDocuments,
     readiness: createReadinessCheck(sirius, cache),
     metrics,
     logger,

@@ -53,6 +53,7 @@ const EnvSchema = z
     MAX_QUERY_ALIASES: positiveInt.default(15),
     MAX_QUERY_TOKENS: positiveInt.default(2000),
     MAX_QUERY_DIRECTIVES: positiveInt.default(20),
+    TRUSTED_DOCUMENTS: z.enum(['enforce', 'allow']).optional(),
     // OpenTelemetry's own variable names, so an ADOT/collector setup configures us unchanged.
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -138,6 +139,8 @@ export interface GatewayConfig {
     devIssuerPort: number;
   };
   limits: { depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** `enforce`: only registered operations run; `allow`: ad-hoc ones too (logged). */
+  trustedDocuments: 'enforce' | 'allow';
   /** OTLP/HTTP traces URL; undefined: no spans are recorded or exported. */
   tracing: { endpoint: string | undefined; serviceName: string };
 }
@@ -221,6 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       tokens: e.MAX_QUERY_TOKENS,
       directives: e.MAX_QUERY_DIRECTIVES,
     },
+    // Engineers explore the embedded default freely; anywhere else only registered operations run.
+    trustedDocuments: e.TRUSTED_DOCUMENTS ?? (embedded ? 'allow' : 'enforce'),
     tracing: {
       // As the OTLP spec says: the signal-specific URL as given, the base URL plus /v1/traces.
       endpoint:

@@ -9,6 +9,7 @@ import type { GatewayContext } from './context';
 import { errorResponse, jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-request';
 import type { GraphQLEndpoint } from './graphql-endpoint';
 import type { Readiness } from './readiness';
+import { parametersFromSearch, resolveDocument, searchFromParameters, type TrustedDocumentsMode } from './trusted-documents';
 import { context, contextFromHeaders, inSpan, SpanKind, SpanStatusCode, type Span } from '../observability/tracing';
 
 // The gateway's HTTP semantics, independent of the host: health and metrics; then authenticate,
@@ -26,6 +27,7 @@ export interface GatewayHandlerOptions {
   readiness(requestId: string): Promise<Readiness>;
   metrics: GatewayMetrics;
   maxBodyBytes: number;
+  trustedDocuments: TrustedDocumentsMode;
   logger: Logger;
 }
 
@@ -140,6 +142,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     }
 
     let body: unknown;
+    let search = request.search;
     if (method === 'POST') {
       const text = request.body ?? '';
       if (request.bodyTooLarge || Buffer.byteLength(text) > options.maxBodyBytes) {
@@ -154,17 +157,31 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       } else {
         body = text; // Apollo answers a wrong content type with its own 400
       }
-      if (body !== null && typeof body === 'object' && 'operationName' in body && typeof body.operationName === 'string') {
-        log.operationName = body.operationName.slice(0, 100);
-      }
     }
 
-    return toGatewayResponse(
+    // Which document runs: a registered one by id, or (allow mode) the ad-hoc query sent.
+    const parameters = isRecord(body) ? body : method === 'GET' ? parametersFromSearch(search) : undefined;
+    if (method === 'GET' && parameters === undefined) return errorResponse(400, 'The extensions search parameter is not valid JSON', 'BAD_REQUEST');
+    if (parameters) {
+      const resolution = resolveDocument(parameters, endpoint.documents, options.trustedDocuments);
+      if (!resolution.ok) return errorResponse(400, resolution.message, resolution.code);
+      if (resolution.documentId) {
+        log.documentId = resolution.documentId.slice(0, 16);
+        log.document = resolution.registered ? 'registered' : 'ad-hoc';
+      }
+      if (typeof resolution.parameters.operationName === 'string') log.operationName = resolution.parameters.operationName.slice(0, 100);
+      if (isRecord(body)) body = resolution.parameters;
+      else search = searchFromParameters(resolution.parameters);
+    }
+
+    const response = await toGatewayResponse(
       await endpoint.server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search: request.search, body },
+        httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search, body },
         context: async () => options.createContext(requestId, caller, stats),
       }),
     );
+    Object.assign(response.headers, endpoint.lifecycleHeaders);
+    return response;
   }
 }
 
@@ -210,6 +227,10 @@ function endpointCatalogue(endpoints: readonly GraphQLEndpoint[]) {
   const consumers: Record<string, string[]> = {};
   for (const { consumer, version } of endpoints) (consumers[consumer] ??= []).push(version);
   return { consumers, paths: endpoints.map((endpoint) => endpoint.path) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -12,6 +12,7 @@ import type { GatewayContext } from './context';
 import { explorationPolicy } from './exploration-policy';
 import { createErrorFormatter } from './format-error';
 import { queryLimitRules } from './query-limits';
+import type { TrustedDocuments } from './trusted-documents';
 
 /** One consumer schema version served at `/{consumer}/{version}/graphql` by its own Apollo Server. */
 export interface GraphQLEndpoint {
@@ -19,6 +20,10 @@ export interface GraphQLEndpoint {
   version: string;
   path: string;
   server: ApolloServer<GatewayContext>;
+  /** The operations registered for this endpoint, by id (see trusted-documents.ts). */
+  documents: TrustedDocuments;
+  /** Added to every GraphQL response: Deprecation/Sunset when the manifest sets them. */
+  lifecycleHeaders: Readonly<Record<string, string>>;
 }
 
 export interface EndpointOptions {
@@ -27,6 +32,8 @@ export interface EndpointOptions {
   /** Headers Sandbox starts with (a dev token), embedded default only. */
   sandboxHeaders?: Record<string, string>;
   limits: GatewayConfig['limits'];
+  documents: TrustedDocuments;
+  lifecycleHeaders: Readonly<Record<string, string>>;
   logger: Logger;
 }
 
@@ -54,6 +61,8 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     validationRules: queryLimitRules(options.limits),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // Only registered operations are trusted (trusted-documents.ts): no caller may register one.
+    persistedQueries: false,
     // The process owns shutdown (src/main.ts drains HTTP first); Apollo's own handlers would race it.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
@@ -68,5 +77,5 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     ],
   });
   await server.start();
-  return { consumer, version, path: `/${consumer}/${version}/graphql`, server };
+  return { consumer, version, path: `/${consumer}/${version}/graphql`, server, documents: options.documents, lifecycleHeaders: options.lifecycleHeaders };
 }

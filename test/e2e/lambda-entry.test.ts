@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,16 +70,20 @@ const httpApiEvent = (method: string, path: string, headers: Record<string, stri
 });
 
 describe('dist/lambda.js', () => {
-  it('answers GET /health/live, a GraphQL POST with a bearer token, and a REST API call with an IAM identity', async () => {
+  it('answers GET /health/live, a registered GraphQL operation with a bearer token, and a REST API call with an IAM identity', async () => {
     const token = await gateway.token('use-an-lpa');
-    const query = JSON.stringify({ query: '{ lpa(uid: "7000-0000-0047") { ... on Lpa { donor { surname } freshness { source } } } }' });
-    const [live, graphql, unauthenticated, iam] = await invoke([
+    // Production runs only registered operations (TRUSTED_DOCUMENTS defaults to enforce).
+    const viewer = readFileSync('operations/use-an-lpa/v2/ViewSharedLpa.graphql', 'utf8');
+    const query = JSON.stringify({ documentId: `sha256:${createHash('sha256').update(viewer).digest('hex')}`, variables: { uid: '700000000047' } });
+    const adHoc = JSON.stringify({ query: '{ lpa(uid: "7000-0000-0047") { __typename } }' });
+    const [live, graphql, unauthenticated, refused, iam] = await invoke([
       httpApiEvent('GET', '/health/live', {}),
-      httpApiEvent('POST', '/use-an-lpa/v1/graphql', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, query),
-      httpApiEvent('POST', '/use-an-lpa/v1/graphql', { 'content-type': 'application/json' }, query),
+      httpApiEvent('POST', '/use-an-lpa/v2/graphql', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, query),
+      httpApiEvent('POST', '/use-an-lpa/v2/graphql', { 'content-type': 'application/json' }, query),
+      httpApiEvent('POST', '/use-an-lpa/v2/graphql', { 'content-type': 'application/json', authorization: `Bearer ${token}` }, adHoc),
       {
         httpMethod: 'POST',
-        path: '/use-an-lpa/v1/graphql',
+        path: '/use-an-lpa/v2/graphql',
         headers: { 'Content-Type': 'application/json' },
         multiValueQueryStringParameters: null,
         body: Buffer.from(query).toString('base64'),
@@ -89,9 +94,13 @@ describe('dist/lambda.js', () => {
     expect(live).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(live!.body)).toEqual({ status: 'live' });
     expect(graphql!.statusCode).toBe(200);
-    expect(JSON.parse(graphql!.body)).toEqual({ data: { lpa: { donor: { surname: 'Sanderson' }, freshness: { source: 'LIVE' } } } });
+    const viewed = JSON.parse(graphql!.body);
+    expect(viewed.errors).toBeUndefined();
+    expect(viewed.data.lpa).toMatchObject({ __typename: 'Lpa', uid: '7000-0000-0047', donor: { surname: 'Sanderson' }, freshness: { source: 'LIVE' } });
     expect(graphql!.headers['x-request-id']).toBeTruthy();
     expect(unauthenticated!.statusCode).toBe(401);
+    expect(refused!.statusCode).toBe(400);
+    expect(JSON.parse(refused!.body).errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
     expect(iam!.statusCode).toBe(200);
     expect(JSON.parse(iam!.body).data.lpa.donor.surname).toBe('Sanderson');
   });

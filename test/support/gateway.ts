@@ -112,6 +112,8 @@ export async function startConfiguredGateway(trusted: TestGateway, env: Record<s
     SIRIUS_SIGNING_SECRET: trusted.embedded!.siriusSigningSecret,
     CACHE_TABLE_NAME: trusted.embedded!.cacheTable.tableName,
     DYNAMODB_ENDPOINT: trusted.embedded!.cacheTable.endpoint,
+    // These tests send ad-hoc queries; trusted documents (production's enforce) have their own.
+    TRUSTED_DOCUMENTS: 'allow',
     ...env,
   });
   return startGateway(config, createLogger(config.logLevel));

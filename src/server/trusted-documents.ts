@@ -1,0 +1,103 @@
+import { documentId, type RegisteredOperation } from '../contracts/operations';
+
+// Trusted documents: a consumer's endpoint runs the operations registered for it under
+// operations/{consumer}/{version}/, named by the sha256 of their text, either as
+// `documentId: "sha256:<hex>"` (the GraphQL trusted documents convention) or as Apollo's
+// persisted query extension `extensions.persistedQuery.sha256Hash`. `enforce` runs nothing else;
+// `allow` also runs ad-hoc queries, which the request log marks. Apollo's own automatic persisted
+// queries are off, so no caller can register a document by sending it.
+
+export type TrustedDocumentsMode = 'enforce' | 'allow';
+
+export type TrustedDocuments = ReadonlyMap<string, RegisteredOperation>;
+
+export function trustedDocuments(operations: readonly RegisteredOperation[]): TrustedDocuments {
+  return new Map(operations.map((operation) => [operation.id, operation]));
+}
+
+/** A GraphQL-over-HTTP request's parameters (a POST body, or a GET's search parameters). */
+export type OperationParameters = Record<string, unknown>;
+
+export type DocumentResolution =
+  | { ok: true; parameters: OperationParameters; documentId: string | undefined; registered: boolean }
+  | { ok: false; code: string; message: string };
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function resolveDocument(parameters: OperationParameters, documents: TrustedDocuments, mode: TrustedDocumentsMode): DocumentResolution {
+  const { documentId: rawId, extensions, ...rest } = parameters;
+  const { persistedQuery, ...otherExtensions } = isRecord(extensions) ? extensions : {};
+  const id = requestedId(rawId, persistedQuery);
+  if (id !== undefined && !id.ok) return id;
+  const query = typeof parameters.query === 'string' ? parameters.query : undefined;
+  const forwarded = { ...rest, ...(Object.keys(otherExtensions).length > 0 ? { extensions: otherExtensions } : {}) };
+
+  if (id !== undefined) {
+    if (query !== undefined && documentId(query) !== id.value) {
+      return { ok: false, code: 'BAD_REQUEST', message: 'The document id does not match the sha256 of the query sent with it.' };
+    }
+    const registered = documents.get(id.value);
+    if (registered) return { ok: true, parameters: { ...forwarded, query: registered.document }, documentId: id.value, registered: true };
+    if (query === undefined) {
+      return {
+        ok: false,
+        code: 'PERSISTED_QUERY_NOT_FOUND',
+        message: `No registered operation has id sha256:${id.value} on this endpoint. Operations are registered in the gateway's operations/ folder.`,
+      };
+    }
+  }
+  if (query === undefined) return { ok: true, parameters: forwarded, documentId: undefined, registered: false }; // Apollo explains what is missing
+
+  const hash = documentId(query);
+  if (documents.has(hash)) return { ok: true, parameters: forwarded, documentId: hash, registered: true };
+  if (mode === 'enforce') {
+    return {
+      ok: false,
+      code: 'TRUSTED_DOCUMENT_REQUIRED',
+      message: 'This endpoint runs only registered operations, sent by id: "documentId": "sha256:<hex>" or extensions.persistedQuery.sha256Hash.',
+    };
+  }
+  return { ok: true, parameters: forwarded, documentId: hash, registered: false };
+}
+
+function requestedId(rawId: unknown, persistedQuery: unknown): { ok: true; value: string } | { ok: false; code: string; message: string } | undefined {
+  if (rawId !== undefined) {
+    const hex = typeof rawId === 'string' && rawId.startsWith('sha256:') ? rawId.slice(7).toLowerCase() : undefined;
+    if (hex === undefined || !SHA256.test(hex)) return { ok: false, code: 'BAD_REQUEST', message: 'documentId must be "sha256:" followed by 64 hex digits.' };
+    return { ok: true, value: hex };
+  }
+  if (persistedQuery === undefined) return undefined;
+  const hash = isRecord(persistedQuery) && persistedQuery.version === 1 ? persistedQuery.sha256Hash : undefined;
+  if (typeof hash !== 'string' || !SHA256.test(hash.toLowerCase())) {
+    return { ok: false, code: 'BAD_REQUEST', message: 'extensions.persistedQuery must be { "version": 1, "sha256Hash": "<64 hex digits>" }.' };
+  }
+  return { ok: true, value: hash.toLowerCase() };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A GET's search parameters as operation parameters (`extensions` and `variables` are JSON). */
+export function parametersFromSearch(search: string): OperationParameters | undefined {
+  const params = new URLSearchParams(search);
+  const parameters: OperationParameters = {};
+  for (const [name, value] of params) {
+    if (name === 'extensions') {
+      try {
+        parameters.extensions = JSON.parse(value);
+      } catch {
+        return undefined;
+      }
+    } else parameters[name] = value;
+  }
+  return parameters;
+}
+
+export function searchFromParameters(parameters: OperationParameters): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value !== undefined) params.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return `?${params.toString()}`;
+}
