@@ -1,9 +1,16 @@
 // `npm run schema:check` (part of `npm test`): released schema versions only change additively,
 // every registered consumer operation still validates, and the changelogs are current.
+import { join } from 'node:path';
 import { checkContracts } from '../src/contracts/check';
 import { projectPath } from '../src/project-paths';
 
-const findings = await checkContracts({ schemaDir: projectPath('schema'), operationsDir: projectPath('operations') });
+// `--root DIR` checks another checkout's schema/ and operations/ (the tests use a scratch copy).
+const rootAt = process.argv.indexOf('--root');
+const root = rootAt >= 0 ? process.argv[rootAt + 1] : undefined;
+const findings = await checkContracts({
+  schemaDir: root ? join(root, 'schema') : projectPath('schema'),
+  operationsDir: root ? join(root, 'operations') : projectPath('operations'),
+});
 const label = { error: 'ERROR', warning: 'WARNING', note: 'ok' } as const;
 for (const finding of findings) process.stdout.write(`${label[finding.level]}: ${finding.message}\n`);
 const errors = findings.filter((finding) => finding.level === 'error').length;

@@ -10,11 +10,13 @@ const PERSONAL_DATA_PATHS = [
   'req.headers.authorization', 'headers.authorization', '*.authorization',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** JSON lines to stdout, or to `destination` (tests read what would have been written). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'sirius-gateway' },
     redact: { paths: PERSONAL_DATA_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -169,7 +169,9 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         log.documentId = resolution.documentId.slice(0, 16);
         log.document = resolution.registered ? 'registered' : 'ad-hoc';
       }
-      if (typeof resolution.parameters.operationName === 'string') log.operationName = resolution.parameters.operationName.slice(0, 100);
+      const { operationName } = resolution.parameters;
+      if (typeof operationName === 'string') log.operationName = operationName.slice(0, 100);
+      else if (resolution.name) log.operationName = resolution.name;
       if (isRecord(body)) body = resolution.parameters;
       else search = searchFromParameters(resolution.parameters);
     }

@@ -19,7 +19,7 @@ export function trustedDocuments(operations: readonly RegisteredOperation[]): Tr
 export type OperationParameters = Record<string, unknown>;
 
 export type DocumentResolution =
-  | { ok: true; parameters: OperationParameters; documentId: string | undefined; registered: boolean }
+  | { ok: true; parameters: OperationParameters; documentId: string | undefined; registered: boolean; name?: string | undefined }
   | { ok: false; code: string; message: string };
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -37,7 +37,9 @@ export function resolveDocument(parameters: OperationParameters, documents: Trus
       return { ok: false, code: 'BAD_REQUEST', message: 'The document id does not match the sha256 of the query sent with it.' };
     }
     const registered = documents.get(id.value);
-    if (registered) return { ok: true, parameters: { ...forwarded, query: registered.document }, documentId: id.value, registered: true };
+    if (registered) {
+      return { ok: true, parameters: { ...forwarded, query: registered.document }, documentId: id.value, registered: true, name: registered.name };
+    }
     if (query === undefined) {
       return {
         ok: false,
@@ -49,7 +51,8 @@ export function resolveDocument(parameters: OperationParameters, documents: Trus
   if (query === undefined) return { ok: true, parameters: forwarded, documentId: undefined, registered: false }; // Apollo explains what is missing
 
   const hash = documentId(query);
-  if (documents.has(hash)) return { ok: true, parameters: forwarded, documentId: hash, registered: true };
+  const registered = documents.get(hash);
+  if (registered) return { ok: true, parameters: forwarded, documentId: hash, registered: true, name: registered.name };
   if (mode === 'enforce') {
     return {
       ok: false,

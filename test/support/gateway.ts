@@ -43,9 +43,12 @@ export interface JsonResponse {
   text: string;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+/** `logs`: collect the gateway's log lines (at info) instead of discarding them. */
+export async function startTestGateway(env: Record<string, string> = {}, options: { logs?: string[] } = {}): Promise<TestGateway> {
   const config = loadConfig({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1', LOG_LEVEL: 'silent', ...env });
-  const gateway = await startGateway(config, createLogger(config.logLevel));
+  const { logs } = options;
+  const logger = logs ? createLogger('info', { write: (line: string) => void logs.push(line) }) : createLogger(config.logLevel);
+  const gateway = await startGateway(config, logger);
 
   async function token(caller: string, override: { clientId?: string; scopes?: string[]; ttlSeconds?: number } = {}) {
     const entry = devCaller(caller);
