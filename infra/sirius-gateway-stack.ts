@@ -92,6 +92,8 @@ export class SiriusGatewayStack extends Stack {
         COGNITO_USER_POOL_ID: pool.userPoolId,
         AUTH_SCOPE_PREFIX: `${RESOURCE_SERVER}/`,
         CALLER_REGISTRY_JSON: this.toJsonString({ callers }),
+        // Only operations registered under operations/ run (the production default, stated).
+        TRUSTED_DOCUMENTS: 'enforce',
         ...(props.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: props.tracesEndpoint, OTEL_SERVICE_NAME: 'sirius-gateway' } : {}),
       },
     });

@@ -56,6 +56,7 @@ describe('infra: the synthesised template', () => {
           COGNITO_USER_POOL_ID: Match.anyValue(),
           CALLER_REGISTRY_JSON: Match.anyValue(),
           OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://localhost:4318/v1/traces',
+          TRUSTED_DOCUMENTS: 'enforce',
         }),
       },
     });
