@@ -1,0 +1,66 @@
+// What the benchmarked gateway depends on, in a process of its own (so that its CPU is not the
+// gateway's): the Sirius simulator (checking signatures), dynalite, the dev token issuer, and a
+// stand-in for Secrets Manager's GetSecretValue so that the gateway runs with NODE_ENV=production,
+// reading its Sirius signing secret through the real AWS SDK. Prints one JSON line, then serves.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
+import { createDynamoClient } from '../src/cache/dynamodb-client';
+import { devCaller } from '../src/dev/dev-callers';
+import { startDevIssuer } from '../src/dev/dev-issuer';
+import { ensureCacheTable, LOCAL_TABLE_NAME, startLocalDynamo } from '../src/dev/local-dynamodb';
+import { startSiriusSimulator } from '../src/dev/sirius-simulator';
+
+export interface Upstream {
+  siriusUrl: string;
+  dynamoEndpoint: string;
+  tableName: string;
+  jwksUri: string;
+  secretsManagerUrl: string;
+  secretName: string;
+  /** Bearer tokens good for an hour: a use-an-lpa caller's, and one Sirius itself accepts. */
+  useAnLpaToken: string;
+  siriusToken: string;
+}
+
+const signingSecret = randomBytes(32).toString('hex');
+const secretName = 'sirius-gateway/bench-signing-secret';
+const simulator = await startSiriusSimulator({ port: 0, signingSecret });
+const dynamo = await startLocalDynamo({ inMemory: true });
+const admin = createDynamoClient({ region: 'eu-west-2', endpoint: dynamo.endpoint, timeoutMs: 5_000 });
+await ensureCacheTable(admin, LOCAL_TABLE_NAME);
+admin.destroy();
+const issuer = await startDevIssuer({ port: 0 });
+
+const secretsManager = createServer((req, res) => {
+  req.resume().on('end', () => {
+    if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'InvalidRequestException' }));
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+      .end(JSON.stringify({ Name: secretName, SecretString: signingSecret, VersionId: 'bench', ARN: `arn:aws:secretsmanager:eu-west-2:000000000000:secret:${secretName}` }));
+  });
+});
+await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
+
+const caller = devCaller('use-an-lpa')!;
+const now = Math.floor(Date.now() / 1000);
+const upstream: Upstream = {
+  siriusUrl: simulator.url,
+  dynamoEndpoint: dynamo.endpoint,
+  tableName: LOCAL_TABLE_NAME,
+  jwksUri: issuer.jwksUri,
+  secretsManagerUrl: `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`,
+  secretName,
+  useAnLpaToken: await issuer.issue({ clientId: caller.clientIds[0]!, scopes: caller.scopes, ttlSeconds: 3600 }),
+  siriusToken: await new SignJWT({ 'session-data': 'bench' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(new TextEncoder().encode(signingSecret)),
+};
+process.stdout.write(`${JSON.stringify(upstream)}\n`);
+process.on('SIGTERM', () => process.exit(0));
