@@ -3,139 +3,34 @@
 // production mode (one with a 1-hour fresh window, one that asks Sirius every time) and the
 // floors (bench/floors.ts), then drives each scenario with autocannon from a separate process
 // (bench/load.ts). Writes bench/results.json and bench/RESULTS.md.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
-import { DEV_CALLERS } from '../src/dev/dev-callers';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../src/dev/dev-issuer';
+import {
+  CONNECTIONS,
+  DURATION_SECONDS,
+  WARMUP_SECONDS,
+  measure,
+  probe,
+  residentMegabytes,
+  setSiriusFaults,
+  sha256,
+  siriusCalls,
+  startGateway,
+  startReporting,
+  type Measured,
+  type Target,
+} from './harness';
 import type { Upstream } from './upstream';
 
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const RESULTS_JSON = 'bench/results.json';
 const RESULTS_MD = 'bench/RESULTS.md';
 
-interface Measured {
-  rps: number;
-  total: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  errors: number;
-}
 interface ScenarioResult extends Omit<Measured, 'total'> {
   name: string;
   what: string;
   siriusCallsPerRequest: number;
-}
-interface Target {
-  url: string;
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  body?: string;
-}
-
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** A child whose first stdout line is JSON describing where it listens. */
-async function startReporting<T>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-  lines.on('line', () => undefined); // keep draining
-  return { child, info: JSON.parse(first) as T };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startGateway(upstream: Upstream, freshSeconds: number): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    // Production mode, as deployed: logs at info (to /dev/null here), only registered operations.
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SIRIUS_BASE_URL: upstream.siriusUrl,
-      SIRIUS_SIGNING_SECRET_NAME: upstream.secretName,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: upstream.secretsManagerUrl,
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_REGION: 'eu-west-2',
-      CACHE_TABLE_NAME: upstream.tableName,
-      DYNAMODB_ENDPOINT: upstream.dynamoEndpoint,
-      CACHE_FRESH_SECONDS: String(freshSeconds),
-      AUTH_ISSUER: 'oidc',
-      OIDC_ISSUER: DEV_ISSUER,
-      OIDC_AUDIENCE: DEV_AUDIENCE,
-      OIDC_JWKS_URI: upstream.jwksUri,
-      CALLER_REGISTRY_JSON: JSON.stringify(DEV_CALLERS),
-      TRUSTED_DOCUMENTS: 'enforce',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health/live`)).ok) return { url, child };
-    } catch {
-      if (attempt > 200) throw new Error('the gateway did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function siriusCalls(upstream: Upstream): Promise<number> {
-  return ((await (await fetch(`${upstream.siriusUrl}/__calls`)).json()) as { total: number }).total;
-}
-
-async function setSiriusFaults(upstream: Upstream, faults: object): Promise<void> {
-  await fetch(`${upstream.siriusUrl}/__faults`, { method: 'PUT', body: JSON.stringify(faults) });
-}
-
-/** One request, checked, before load: a scenario that answers wrongly is not measured. */
-async function probe(target: Target, check: (body: { data?: unknown; errors?: unknown }) => boolean): Promise<string> {
-  const response = await fetch(target.url, { method: target.method, headers: target.headers, body: target.body });
-  const text = await response.text();
-  if (response.status !== 200 || !check(JSON.parse(text))) throw new Error(`probe of ${target.url} failed: ${response.status} ${text.slice(0, 300)}`);
-  return text;
-}
-
-async function measure(target: Target): Promise<Measured> {
-  const options = { ...target, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, durationSeconds: DURATION_SECONDS };
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(options)], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout) as Measured;
-}
-
-async function residentMegabytes(gatewayUrl: string): Promise<number> {
-  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
-  const bytes = Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1]);
-  return Math.round(bytes / 1024 / 1024);
 }
 
 // --- the run ---------------------------------------------------------------------------------

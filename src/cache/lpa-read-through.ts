@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger';
 import type { CacheRead, GatewayMetrics, SiriusOutcome } from '../observability/metrics';
 import type { ReadObserver } from '../observability/request-stats';
@@ -26,6 +27,8 @@ export interface CachePolicy {
   staleIfErrorSeconds: number;
   /** Longest a response waits for its cache write (the write goes on regardless). */
   writeWaitMs: number;
+  /** LPAs this process keeps in memory while fresh, in front of DynamoDB (0: none). */
+  memoryEntries: number;
 }
 
 /**
@@ -35,6 +38,12 @@ export interface CachePolicy {
  */
 export class LpaReadThrough {
   private readonly flights = new SingleFlight<LpaRead>();
+  /**
+   * Fresh answers this process has already seen, so that a hot LPA costs no DynamoDB round trip
+   * within its fresh window. It holds nothing past that window (each entry's TTL is what is left
+   * of it), so it never serves older data than DynamoDB would.
+   */
+  private readonly memory: LRUCache<string, LpaRead> | undefined;
 
   constructor(
     private readonly sirius: SiriusClient,
@@ -42,10 +51,20 @@ export class LpaReadThrough {
     private readonly policy: CachePolicy,
     private readonly logger: Logger,
     private readonly metrics: Pick<GatewayMetrics, 'siriusCall' | 'cacheRead'>,
-  ) {}
+  ) {
+    if (policy.freshSeconds > 0 && policy.memoryEntries > 0) {
+      this.memory = new LRUCache({ max: policy.memoryEntries, ttl: policy.freshSeconds * 1000, ttlAutopurge: false });
+    }
+  }
 
   read(ref: LpaReference, call: SiriusCallOptions, observer?: ReadObserver): Promise<LpaRead> {
     const key = referenceKey(ref);
+    const remembered = this.memory?.get(key);
+    if (remembered && ageMs(remembered) < this.policy.freshSeconds * 1000) {
+      this.metrics.cacheRead('fresh');
+      observer?.cache('fresh');
+      return Promise.resolve(remembered);
+    }
     return this.flights.run(key, () => {
       const report = {
         sirius: (outcome: SiriusOutcome) => {
@@ -67,6 +86,7 @@ export class LpaReadThrough {
     let hit = lookedFirst ? await this.cached(key, report) : undefined;
     if (hit && ageMs(hit) < this.policy.freshSeconds * 1000) {
       report.cache('fresh');
+      this.remember(key, hit);
       return hit;
     }
 
@@ -95,7 +115,13 @@ export class LpaReadThrough {
       // Wait a little so that the next request finds it; never long enough to slow this one much.
       await Promise.race([write, new Promise((resolve) => setTimeout(resolve, this.policy.writeWaitMs).unref())]);
     }
+    if (answer.outcome !== 'not-found') this.remember(key, { answer, freshness: { source: 'CACHE', retrievedAt } });
     return { answer, freshness: { source: 'LIVE', retrievedAt } };
+  }
+
+  private remember(key: string, read: LpaRead): void {
+    const freshFor = this.policy.freshSeconds * 1000 - ageMs(read);
+    if (this.memory && freshFor > 0) this.memory.set(key, read, { ttl: freshFor });
   }
 
   private async cached(key: string, report: ReadObserver): Promise<LpaRead | undefined> {

@@ -33,6 +33,7 @@ const EnvSchema = z
     CACHE_TABLE_NAME: z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
     CACHE_COMPRESS_ABOVE_BYTES: positiveInt.default(16_384),
     CACHE_WRITE_WAIT_MS: z.coerce.number().int().min(0).default(100),
+    CACHE_MEMORY_ENTRIES: z.coerce.number().int().min(0).default(1000),
     CACHE_IN_MEMORY: z.enum(['0', '1']).default('0'),
     DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     DYNAMODB_TIMEOUT_MS: positiveInt.default(300),
@@ -119,6 +120,8 @@ export interface GatewayConfig {
     staleIfErrorSeconds: number;
     compressAboveBytes: number;
     writeWaitMs: number;
+    /** LPAs kept in process memory while fresh, in front of DynamoDB (0: none). */
+    memoryEntries: number;
     region: string;
     timeoutMs: number;
     /** Undefined on the embedded default until local DynamoDB (dynalite) has started. */
@@ -197,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       staleIfErrorSeconds: e.CACHE_STALE_IF_ERROR_SECONDS,
       compressAboveBytes: e.CACHE_COMPRESS_ABOVE_BYTES,
       writeWaitMs: e.CACHE_WRITE_WAIT_MS,
+      memoryEntries: e.CACHE_MEMORY_ENTRIES,
       region: e.AWS_REGION,
       timeoutMs: e.DYNAMODB_TIMEOUT_MS,
       tableName: e.CACHE_TABLE_NAME,

@@ -221,3 +221,55 @@ describe('circuit breaker', () => {
     }
   });
 });
+
+describe('the in-process layer in front of DynamoDB, within the fresh window', () => {
+  const metric = async (gateway: TestGateway, outcome: string) => {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    return Number(new RegExp(`^gateway_cache_reads_total\\{result="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  };
+
+  it('serves a hot LPA from memory: no DynamoDB read, no Sirius call, even with DynamoDB gone', async () => {
+    const gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '30', DYNAMODB_TIMEOUT_MS: '200' });
+    try {
+      await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+      await gateway.embedded!.stopDynamo();
+      const before = await gateway.siriusCalls();
+      const again = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+      expect(again.body.data?.lpa).toMatchObject({ uid: '7000-0000-0617', freshness: { source: 'CACHE' } });
+      expect(await gateway.siriusCalls()).toBe(before);
+      expect(await metric(gateway, 'fresh')).toBe(1);
+      expect(await metric(gateway, 'fault')).toBe(0);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('with CACHE_MEMORY_ENTRIES=0 every fresh read goes to DynamoDB', async () => {
+    const gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '30', CACHE_MEMORY_ENTRIES: '0', DYNAMODB_TIMEOUT_MS: '200' });
+    try {
+      await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+      await untilCached(gateway, '7000-0000-0617');
+      await gateway.embedded!.stopDynamo();
+      await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+      expect(await metric(gateway, 'fault')).toBe(1);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('keeps nothing past the fresh window: Sirius is asked again once it has passed', async () => {
+    const gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '1' });
+    try {
+      await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+      const before = await gateway.siriusCalls();
+      await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+      expect(await gateway.siriusCalls()).toBe(before);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      const later = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
+      expect(later.body.data?.lpa.freshness.source).toBe('LIVE');
+      expect(await gateway.siriusCalls()).toBe(before + 1);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
