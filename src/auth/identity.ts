@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/config';
 import type { RegistryContext } from './caller-registry';
 import { CallerRegistry } from './caller-registry';
 import { jwksFetcher } from './jwks-fetcher';
+import { rememberVerifiedTokens } from './verified-token-cache';
 import { createTokenVerifier, type IssuerConfig, type TokenVerifier } from './token-verifier';
 
 /** The issuer and registry the gateway trusts, from configuration or from the embedded dev stack. */
@@ -25,12 +26,14 @@ export function createIdentity(config: GatewayConfig, context: RegistryContext, 
       : config.auth.callerRegistryJson !== undefined
         ? CallerRegistry.fromJson(config.auth.callerRegistryJson, 'CALLER_REGISTRY_JSON', context)
         : CallerRegistry.parse(dev?.registry, context);
-  const verifier = createTokenVerifier({
-    issuer,
-    clientIds: registry.clientIds(),
-    scopePrefix: config.auth.issuer ? config.auth.scopePrefix : (dev?.scopePrefix ?? config.auth.scopePrefix),
-    jwksRefetchSeconds: config.auth.jwksRefetchSeconds,
-    jwksFetcher,
-  });
+  const verifier = rememberVerifiedTokens(
+    createTokenVerifier({
+      issuer,
+      clientIds: registry.clientIds(),
+      scopePrefix: config.auth.issuer ? config.auth.scopePrefix : (dev?.scopePrefix ?? config.auth.scopePrefix),
+      jwksRefetchSeconds: config.auth.jwksRefetchSeconds,
+      jwksFetcher,
+    }),
+  );
   return { verifier, registry };
 }

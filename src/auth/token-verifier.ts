@@ -8,6 +8,8 @@ export interface VerifiedToken {
   clientId: string;
   /** Scopes with the resource-server prefix removed, e.g. `lpa.read`. */
   scopes: ReadonlySet<string>;
+  /** The token's `exp`, epoch seconds. */
+  expiresAt: number;
 }
 
 export interface TokenVerifier {
@@ -64,7 +66,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       hydrate: () => verifier.hydrate(),
       verify: async (token) => {
         const payload = await verifier.verify(token);
-        return { clientId: payload.client_id, scopes: scopesOf(payload, options.scopePrefix) };
+        return { clientId: payload.client_id, scopes: scopesOf(payload, options.scopePrefix), expiresAt: payload.exp };
       },
     };
   }
@@ -78,9 +80,14 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       const payload = await verifier.verify(token);
       const clientId = payload[issuer.clientIdClaim];
       if (typeof clientId !== 'string' || clientId === '') throw new Error(`token has no ${issuer.clientIdClaim} claim`);
-      return { clientId, scopes: scopesOf(payload, options.scopePrefix) };
+      return { clientId, scopes: scopesOf(payload, options.scopePrefix), expiresAt: expiryOf(payload) };
     },
   };
+}
+
+/** aws-jwt-verify has checked `exp` is present and in the future; a token without one is never remembered. */
+function expiryOf(payload: JwtPayload): number {
+  return typeof payload.exp === 'number' ? payload.exp : 0;
 }
 
 /** OAuth `scope` (space separated), Entra's `scp` or app `roles`, stripped of our prefix. */

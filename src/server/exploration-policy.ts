@@ -10,7 +10,19 @@ function mayExplore(context: GatewayContext): boolean {
   return context.explorable || context.caller.scopes.has(EXPLORER_SCOPE);
 }
 
+// Apollo keeps parsed documents (its document store), so each is walked once, not per request.
+const introspective = new WeakMap<DocumentNode, boolean>();
+
 function usesIntrospection(document: DocumentNode): boolean {
+  let found = introspective.get(document);
+  if (found === undefined) {
+    found = findsIntrospection(document);
+    introspective.set(document, found);
+  }
+  return found;
+}
+
+function findsIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.FIELD](node) {
