@@ -14,6 +14,7 @@ await build({
   sourcemap: true,
   // dynalite loads a native LevelDB binding: it stays a runtime dependency of the embedded default.
   external: ['dynalite'],
+  alias: { '@apollo/utils.createhash': './scripts/shims/apollo-createhash.mjs' },
   // Bundled CommonJS dependencies call require(); give ESM output one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { Caller } from './caller';
 import type { CallerRegistry } from './caller-registry';
-import type { TokenVerifier } from './token-verifier';
+import type { TokenVerifier, VerifiedToken } from './token-verifier';
 
 /** How a request proves who sent it. `iamPrincipalArn` is set only by the Lambda entry, from
  *  API Gateway's verified request context: never from a header. */
@@ -19,6 +19,12 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 /** Turns credentials into a Caller. Failures say no more than "invalid or expired token"; the
  *  reason goes to the log, never the token. */
 export function createAuthenticator(verifier: TokenVerifier, registry: CallerRegistry, logger: Logger) {
+  // A remembered token comes back as the same object: its Caller is built once too.
+  const callers = new WeakMap<VerifiedToken, Caller | undefined>();
+  const callerFor = (token: VerifiedToken) => {
+    if (!callers.has(token)) callers.set(token, registry.forClient(token.clientId, token.scopes));
+    return callers.get(token);
+  };
   return async function authenticate(credentials: Credentials): Promise<Authentication> {
     if (credentials.iamPrincipalArn !== undefined) {
       const caller = registry.forIamPrincipal(credentials.iamPrincipalArn);
@@ -42,7 +48,7 @@ export function createAuthenticator(verifier: TokenVerifier, registry: CallerReg
       logger.warn({ reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown' }, 'authentication refused');
       return invalid;
     }
-    const caller = registry.forClient(token.clientId, token.scopes);
+    const caller = callerFor(token);
     if (!caller) {
       logger.warn({ reason: 'client id not in the caller registry', clientId: token.clientId }, 'authentication refused');
       return { ok: false, status: 403, code: 'FORBIDDEN', message: 'This caller is not registered with the gateway.', tokenPresented: true };

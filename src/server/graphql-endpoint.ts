@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { applyMiddleware } from 'graphql-middleware';
@@ -67,6 +67,9 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     plugins: [
+      // Responses are never cacheable (they carry personal data: the gateway says no-store), so
+      // Apollo's cache-control plugin, which runs a hook on every field, has nothing to do.
+      ApolloServerPluginCacheControlDisabled(),
       explorationPolicy,
       options.explorable
         ? ApolloServerPluginLandingPageLocalDefault({
