@@ -6,14 +6,14 @@ import type { GatewayContext } from './context';
 // Introspection and "Did you mean …?" suggestions describe the schema. They are for engineers
 // (the explorer scope) and for everyone on the embedded default; other callers get neither.
 
-function mayExplore(context: GatewayContext): boolean {
+export function mayExplore(context: GatewayContext): boolean {
   return context.explorable || context.caller.scopes.has(EXPLORER_SCOPE);
 }
 
 // Apollo keeps parsed documents (its document store), so each is walked once, not per request.
 const introspective = new WeakMap<DocumentNode, boolean>();
 
-function usesIntrospection(document: DocumentNode): boolean {
+export function usesIntrospection(document: DocumentNode): boolean {
   let found = introspective.get(document);
   if (found === undefined) {
     found = findsIntrospection(document);
@@ -34,6 +34,11 @@ function findsIntrospection(document: DocumentNode): boolean {
 
 const SUGGESTION = / ?Did you mean .+\?$/;
 
+/** Errors with graphql-js's "Did you mean …?" hints removed (they describe the schema). */
+export function withoutSuggestions<T extends { message: string }>(errors: readonly T[]): T[] {
+  return errors.map((error) => (SUGGESTION.test(error.message) ? { ...error, message: error.message.replace(SUGGESTION, '') } : error));
+}
+
 export const explorationPolicy: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart({ contextValue }) {
     if (mayExplore(contextValue)) return;
@@ -47,9 +52,7 @@ export const explorationPolicy: ApolloServerPlugin<GatewayContext> = {
       },
       async willSendResponse({ response }) {
         if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-        response.body.singleResult.errors = response.body.singleResult.errors.map((error) =>
-          SUGGESTION.test(error.message) ? { ...error, message: error.message.replace(SUGGESTION, '') } : error,
-        );
+        response.body.singleResult.errors = withoutSuggestions(response.body.singleResult.errors);
       },
     };
   },

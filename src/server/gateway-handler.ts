@@ -174,6 +174,12 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       else if (resolution.name) log.operationName = resolution.name;
       if (isRecord(body)) body = resolution.parameters;
       else search = searchFromParameters(resolution.parameters);
+      // A registered operation sent by POST (so CSRF-safe: JSON) skips Apollo's pipeline.
+      const registered =
+        method === 'POST' && resolution.registered && resolution.documentId
+          ? endpoint.executeRegistered(resolution.documentId, resolution.parameters, request.headers.accept, () => options.createContext(requestId, caller, stats))
+          : undefined;
+      if (registered) return withHeaders(await registered, { 'cache-control': 'no-store', ...endpoint.lifecycleHeaders });
     }
 
     const response = await toGatewayResponse(
@@ -182,8 +188,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         context: async () => options.createContext(requestId, caller, stats),
       }),
     );
-    Object.assign(response.headers, endpoint.lifecycleHeaders);
-    return response;
+    return withHeaders(response, endpoint.lifecycleHeaders);
   }
 }
 
@@ -229,6 +234,11 @@ function endpointCatalogue(endpoints: readonly GraphQLEndpoint[]) {
   const consumers: Record<string, string[]> = {};
   for (const { consumer, version } of endpoints) (consumers[consumer] ??= []).push(version);
   return { consumers, paths: endpoints.map((endpoint) => endpoint.path) };
+}
+
+function withHeaders(response: GatewayResponse, headers: Readonly<Record<string, string>>): GatewayResponse {
+  Object.assign(response.headers, headers);
+  return response;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

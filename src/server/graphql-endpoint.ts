@@ -13,6 +13,8 @@ import { explorationPolicy } from './exploration-policy';
 import { createErrorFormatter } from './format-error';
 import { queryLimitRules } from './query-limits';
 import type { TrustedDocuments } from './trusted-documents';
+import type { GatewayResponse } from './gateway-request';
+import { executePrepared, prepareOperations } from './registered-operations';
 
 /** One consumer schema version served at `/{consumer}/{version}/graphql` by its own Apollo Server. */
 export interface GraphQLEndpoint {
@@ -24,6 +26,11 @@ export interface GraphQLEndpoint {
   documents: TrustedDocuments;
   /** Added to every GraphQL response: Deprecation/Sunset when the manifest sets them. */
   lifecycleHeaders: Readonly<Record<string, string>>;
+  /**
+   * Runs a registered operation prepared at start-up, outside Apollo's pipeline (see
+   * registered-operations.ts); undefined when the id names nothing prepared.
+   */
+  executeRegistered(id: string, parameters: Record<string, unknown>, accept: string | undefined, context: () => GatewayContext): Promise<GatewayResponse> | undefined;
 }
 
 export interface EndpointOptions {
@@ -52,20 +59,23 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
   });
   const schema = applyMiddleware(executable, definition.permissions);
   const logger = options.logger.child({ consumer, version });
+  const formatError = createErrorFormatter(logger);
+  const validationRules = queryLimitRules(options.limits);
+  const prepared = prepareOperations(schema, options.documents, validationRules, logger);
   const server = new ApolloServer<GatewayContext>({
     schema,
     logger,
     // Gated per caller by explorationPolicy (explorer scope, or the embedded default).
     introspection: true,
     parseOptions: { maxTokens: options.limits.tokens },
-    validationRules: queryLimitRules(options.limits),
+    validationRules,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // Only registered operations are trusted (trusted-documents.ts): no caller may register one.
     persistedQueries: false,
     // The process owns shutdown (src/main.ts drains HTTP first); Apollo's own handlers would race it.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
+    formatError,
     plugins: [
       // Responses are never cacheable (they carry personal data: the gateway says no-store), so
       // Apollo's cache-control plugin, which runs a hook on every field, has nothing to do.
@@ -80,5 +90,16 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     ],
   });
   await server.start();
-  return { consumer, version, path: `/${consumer}/${version}/graphql`, server, documents: options.documents, lifecycleHeaders: options.lifecycleHeaders };
+  return {
+    consumer,
+    version,
+    path: `/${consumer}/${version}/graphql`,
+    server,
+    documents: options.documents,
+    lifecycleHeaders: options.lifecycleHeaders,
+    executeRegistered(id, parameters, accept, context) {
+      const operation = prepared.get(id);
+      return operation && executePrepared(schema, operation, parameters, accept, context(), formatError);
+    },
+  };
 }

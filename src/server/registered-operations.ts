@@ -1,0 +1,103 @@
+import Negotiator from 'negotiator';
+import { execute, getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { Logger } from '../logger';
+import type { GatewayContext } from './context';
+import type { GatewayResponse } from './gateway-request';
+import { usesIntrospection, withoutSuggestions, mayExplore } from './exploration-policy';
+import type { TrustedDocuments } from './trusted-documents';
+
+// Registered operations are known before any request: parsed and validated (graphql-js's rules
+// and the query limits) once at start-up, then executed straight on the shielded schema, without
+// Apollo's per-request pipeline. Responses match Apollo's for the same operation (status codes,
+// error codes and masking, content type); test/integration/registered-operations.test.ts runs
+// every registered operation both ways and compares. Anything else goes through Apollo.
+
+export interface PreparedOperation {
+  document: DocumentNode;
+}
+
+export type PreparedOperations = ReadonlyMap<string, PreparedOperation>;
+
+export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocuments, rules: readonly ValidationRule[], logger: Logger): PreparedOperations {
+  const prepared = new Map<string, PreparedOperation>();
+  for (const [id, operation] of documents) {
+    const document = parse(operation.document);
+    const errors = validate(schema, document, [...specifiedRules, ...rules]);
+    if (errors.length > 0) {
+      // schema:check stops this in CI; if it happens anyway, Apollo answers with the errors.
+      logger.error({ file: operation.file, errors: errors.map((error) => error.message) }, 'registered operation does not validate');
+      continue;
+    }
+    // Introspection is for explorers only: the exploration policy in Apollo's pipeline decides.
+    if (usesIntrospection(document)) continue;
+    prepared.set(id, { document });
+  }
+  return prepared;
+}
+
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
+
+export async function executePrepared(
+  schema: GraphQLSchema,
+  operation: PreparedOperation,
+  parameters: Record<string, unknown>,
+  accept: string | undefined,
+  context: GatewayContext,
+  formatError: FormatError,
+): Promise<GatewayResponse> {
+  const contentType = accept ? new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) : JSON_TYPE;
+  if (!contentType) return badRequest(406, `An 'accept' header was provided for this request which does not accept ${JSON_TYPE} or ${GRAPHQL_RESPONSE_TYPE}`);
+  const { variables, operationName } = parameters;
+  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return badRequest(400, '`variables` in a POST body must be an object if provided.');
+  if (operationName != null && typeof operationName !== 'string') return badRequest(400, '`operationName` in a POST body must be a string if provided.');
+
+  const respond = (status: number, errors: readonly GraphQLError[] | undefined, data?: unknown): GatewayResponse => {
+    let httpStatus = status;
+    const formatted = errors?.map((error) => {
+      const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+      const http = extensions.http as { status?: number } | undefined;
+      if (http && typeof http === 'object') {
+        if (http.status) httpStatus = http.status;
+        delete extensions.http;
+      }
+      try {
+        return formatError({ ...error.toJSON(), extensions }, error);
+      } catch {
+        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      }
+    });
+    const shown = formatted && !mayExplore(context) ? withoutSuggestions(formatted) : formatted;
+    return { status: httpStatus, headers: { 'content-type': contentType }, body: `${JSON.stringify({ errors: shown, data })}\n` };
+  };
+
+  if (!getOperationAST(operation.document, operationName ?? undefined)) {
+    const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
+    return respond(400, [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+  }
+  const result = await execute({
+    schema,
+    document: operation.document,
+    variableValues: variables as Record<string, unknown> | undefined,
+    operationName: operationName ?? undefined,
+    contextValue: context,
+  });
+  const errors = result.errors?.map((error) => (isVariableError(error) && error.extensions.code == null ? withCode(error, 'BAD_USER_INPUT') : error));
+  // As Apollo: an operation that never ran (its variables were refused) is the client's error.
+  return respond(errors?.length && result.data === undefined ? 400 : 200, errors, result.data);
+}
+
+function badRequest(status: number, message: string): GatewayResponse {
+  return { status, headers: { 'content-type': JSON_TYPE }, body: `${JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] })}\n` };
+}
+
+function isVariableError(error: GraphQLError): boolean {
+  const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+  return node?.kind === Kind.VARIABLE_DEFINITION && error.message.startsWith(`Variable "$${node.variable.name.value}" `);
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, originalError: error.originalError ?? error, extensions: { ...error.extensions, code } });
+}
