@@ -38,6 +38,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHandler {
   const { logger } = options;
+  // The request line is built here from routing facts and counts, never from a payload, so it
+  // skips the logger's personal-data redaction, whose wildcard paths cost ~25 µs a line.
+  const accessLog = logger.child({}, { redact: { paths: [] } });
   const byPath = new Map(options.endpoints.map((endpoint) => [`${endpoint.consumer}/${endpoint.version}`, endpoint]));
   const catalogue = endpointCatalogue(options.endpoints);
 
@@ -65,7 +68,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     response.headers['x-request-id'] = requestId;
     const seconds = (performance.now() - started) / 1000;
     const cost = log.consumer ? { siriusCalls: stats.siriusCalls, cache: stats.cache } : {};
-    logger.info({ ...log, ...cost, status: response.status, durationMs: Math.round(seconds * 1000) }, 'request');
+    accessLog.info({ ...log, ...cost, status: response.status, durationMs: Math.round(seconds * 1000) }, 'request');
     traceOutcome(span, request.method, log, response.status);
     if (request.path !== '/metrics') {
       options.metrics.request({

@@ -1,5 +1,6 @@
 import Negotiator from 'negotiator';
-import { execute, getOperationAST, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, type VariableDefinitionNode } from 'graphql';
 import type { Logger } from '../logger';
 import type { GatewayContext } from './context';
 import type { GatewayResponse } from './gateway-request';
@@ -14,6 +15,9 @@ import type { TrustedDocuments } from './trusted-documents';
 
 export interface PreparedOperation {
   document: DocumentNode;
+  /** graphql-jit's compiled form: the same semantics as graphql-js's execute, a few times faster. */
+  compiled: CompiledQuery;
+  variableDefinitions: readonly VariableDefinitionNode[];
 }
 
 export type PreparedOperations = ReadonlyMap<string, PreparedOperation>;
@@ -30,7 +34,13 @@ export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocum
     }
     // Introspection is for explorers only: the exploration policy in Apollo's pipeline decides.
     if (usesIntrospection(document)) continue;
-    prepared.set(id, { document });
+    const compiled = compileQuery(schema, document);
+    if (!isCompiledQuery(compiled)) {
+      logger.error({ file: operation.file, errors: compiled.errors?.map((error) => error.message) }, 'registered operation does not compile');
+      continue;
+    }
+    const definition = getOperationAST(document);
+    prepared.set(id, { document, compiled, variableDefinitions: definition?.variableDefinitions ?? [] });
   }
   return prepared;
 }
@@ -57,14 +67,23 @@ export async function executePrepared(
   const respond = (status: number, errors: readonly GraphQLError[] | undefined, data?: unknown): GatewayResponse => {
     let httpStatus = status;
     const formatted = errors?.map((error) => {
-      const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+      // graphql-jit's errors carry no extensions of their own: a resolver's error keeps its code.
+      const extensions: Record<string, unknown> = { ...(error.extensions ?? {}) };
+      extensions.code ??= 'INTERNAL_SERVER_ERROR';
       const http = extensions.http as { status?: number } | undefined;
       if (http && typeof http === 'object') {
         if (http.status) httpStatus = http.status;
         delete extensions.http;
       }
+      const shape: GraphQLFormattedError = {
+        message: error.message,
+        ...(error.locations?.length ? { locations: error.locations } : {}),
+        ...(error.path ? { path: error.path } : {}),
+        extensions,
+      };
       try {
-        return formatError({ ...error.toJSON(), extensions }, error);
+        // What the resolver threw (a SiriusUnavailableError, a GraphQLError on purpose, a bug).
+        return formatError(shape, error.originalError ?? error);
       } catch {
         return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
       }
@@ -77,16 +96,17 @@ export async function executePrepared(
     const message = operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
     return respond(400, [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
   }
-  const result = await execute({
-    schema,
-    document: operation.document,
-    variableValues: variables as Record<string, unknown> | undefined,
-    operationName: operationName ?? undefined,
-    contextValue: context,
-  });
-  const errors = result.errors?.map((error) => (isVariableError(error) && error.extensions.code == null ? withCode(error, 'BAD_USER_INPUT') : error));
-  // As Apollo: an operation that never ran (its variables were refused) is the client's error.
-  return respond(errors?.length && result.data === undefined ? 400 : 200, errors, result.data);
+  // Variables are checked by graphql-js first, so that a refusal reads word for word as Apollo's
+  // (graphql-jit's own messages drop a scalar's explanation); the compiled query then runs.
+  const inputs = (variables ?? {}) as Record<string, unknown>;
+  const coerced = getVariableValues(schema, operation.variableDefinitions, inputs);
+  if (coerced.errors) {
+    const errors = coerced.errors.map((error) => (isVariableError(error) && error.extensions.code == null ? withCode(error, 'BAD_USER_INPUT') : error));
+    // As Apollo: an operation that never ran (its variables were refused) is the client's error.
+    return respond(400, errors);
+  }
+  const result = await operation.compiled.query(undefined, context, inputs);
+  return respond(result.errors?.length && result.data === undefined ? 400 : 200, result.errors, result.data);
 }
 
 function badRequest(status: number, message: string): GatewayResponse {
