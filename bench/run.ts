@@ -102,7 +102,7 @@ const scenarios: Scenario[] = [
   { name: 'sirius-direct', what: 'GET the same LPA from the Sirius simulator (what a REST consumer pays)', run: () => measure(targets.siriusDirect) },
   {
     name: 'gateway-live',
-    what: 'viewer with CACHE_FRESH_SECONDS=0: every request asks the simulator',
+    what: 'viewer with CACHE_FRESH_SECONDS=0: no fresh copy is used; concurrent reads of one LPA share a Sirius call (single flight)',
     run: async () => {
       await probe(targets.live, (body) => isLpa(body) && source(body) === 'LIVE');
       return measure(targets.live);
