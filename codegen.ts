@@ -23,7 +23,7 @@ for (const consumer of consumers) {
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { Date: 'string', LpaUid: 'string', DateTime: { input: 'Date', output: 'Date' } },
+        scalars: { Date: 'string', LpaUid: 'string', SiriusUid: 'string', DateTime: { input: 'Date', output: 'Date' } },
         contextType: '../../server/context#GatewayContext',
         mappers,
         useIndexSignature: false,

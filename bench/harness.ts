@@ -72,6 +72,8 @@ export async function startGateway(upstream: Upstream, freshSeconds: number, nod
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_REGION: 'eu-west-2',
       CACHE_TABLE_NAME: upstream.tableName,
+      CODES_TABLE_NAME: upstream.codesTableName,
+      CODES_SECRET_NAME: upstream.secretName,
       DYNAMODB_ENDPOINT: upstream.dynamoEndpoint,
       CACHE_FRESH_SECONDS: String(freshSeconds),
       AUTH_ISSUER: 'oidc',

@@ -9,13 +9,14 @@ import { SignJWT } from 'jose';
 import { createDynamoClient } from '../src/cache/dynamodb-client';
 import { devCaller } from '../src/dev/dev-callers';
 import { startDevIssuer } from '../src/dev/dev-issuer';
-import { ensureCacheTable, LOCAL_TABLE_NAME, startLocalDynamo } from '../src/dev/local-dynamodb';
+import { ensureTable, LOCAL_CODES_TABLE_NAME, LOCAL_TABLE_NAME, startLocalDynamo } from '../src/dev/local-dynamodb';
 import { startSiriusSimulator } from '../src/dev/sirius-simulator';
 
 export interface Upstream {
   siriusUrl: string;
   dynamoEndpoint: string;
   tableName: string;
+  codesTableName: string;
   jwksUri: string;
   secretsManagerUrl: string;
   secretName: string;
@@ -29,7 +30,8 @@ const secretName = 'sirius-gateway/bench-signing-secret';
 const simulator = await startSiriusSimulator({ port: 0, signingSecret });
 const dynamo = await startLocalDynamo({ inMemory: true });
 const admin = createDynamoClient({ region: 'eu-west-2', endpoint: dynamo.endpoint, timeoutMs: 5_000 });
-await ensureCacheTable(admin, LOCAL_TABLE_NAME);
+await ensureTable(admin, LOCAL_TABLE_NAME);
+await ensureTable(admin, LOCAL_CODES_TABLE_NAME);
 admin.destroy();
 const issuer = await startDevIssuer({ port: 0 });
 
@@ -42,6 +44,7 @@ const secretsManager = createServer((req, res) => {
     res
       .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
       .end(JSON.stringify({ Name: secretName, SecretString: signingSecret, VersionId: 'bench', ARN: `arn:aws:secretsmanager:eu-west-2:000000000000:secret:${secretName}` }));
+    // (The codes secret is the same value: the bench never checks one against the other.)
   });
 });
 await new Promise<void>((resolve) => secretsManager.listen(0, '127.0.0.1', resolve));
@@ -52,6 +55,7 @@ const upstream: Upstream = {
   siriusUrl: simulator.url,
   dynamoEndpoint: dynamo.endpoint,
   tableName: LOCAL_TABLE_NAME,
+  codesTableName: LOCAL_CODES_TABLE_NAME,
   jwksUri: issuer.jwksUri,
   secretsManagerUrl: `http://127.0.0.1:${(secretsManager.address() as AddressInfo).port}`,
   secretName,

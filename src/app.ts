@@ -21,6 +21,10 @@ import { createSiriusLoaders } from './sirius/loaders';
 import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
 import { secretsManagerSecret } from './sirius/secrets-manager-secret';
 import { SiriusClient } from './sirius/sirius-client';
+import { ActivationCodes } from './codes/activation-codes';
+import { codeSecrets } from './codes/code-secrets';
+import { CodeStore } from './codes/code-store';
+import { IdempotencyStore } from './mutations/idempotency-store';
 
 /** The gateway, independent of how it is hosted (node:http in src/main.ts, Lambda in src/lambda.ts). */
 export interface App {
@@ -39,18 +43,22 @@ export interface AppDependencies {
   siriusSigningSecret?: string;
   /** The cache table: the configured one, or the embedded local DynamoDB's. */
   cacheTable: { tableName: string; endpoint: string | undefined };
+  /** The activation codes table, likewise. */
+  codesTable: { tableName: string; endpoint: string | undefined };
+  /** The embedded default's codes secret; production reads its own from configuration. */
+  codesSecret?: string;
   /** The embedded default's issuer, registry and Sandbox token; absent in production. */
   dev?: DevIdentity & { sandboxToken: string };
   logger: Logger;
 }
 
-export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, dev, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, logger }: AppDependencies): Promise<App> {
   const tracing = config.tracing.endpoint ? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
   // Fetch the signing keys now rather than on the first request; a failure is retried then.
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
 
-  const sign = createRequestSigner({ secrets: signingSecretSource(config, siriusSigningSecret), sessionData: config.sirius.sessionData });
+  const sign = createRequestSigner({ secrets: secretSource(config.sirius.signingSecret, siriusSigningSecret, 'SIRIUS_SIGNING_SECRET_NAME'), sessionData: config.sirius.sessionData });
   const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl }, sign, logger);
   const metrics = createMetrics({ circuitState: () => sirius.circuitState() });
   const dynamo = createDynamoClient({ region: config.cache.region, endpoint: cacheTable.endpoint, timeoutMs: config.cache.timeoutMs });
@@ -64,6 +72,11 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     onWriteFault: metrics.cacheWriteFault,
   });
   const reads = new LpaReadThrough(sirius, cache, config.cache, logger, metrics);
+  // The codes table is the record, not a cache: its client waits longer and faults are errors.
+  const codesDynamo = createDynamoClient({ region: config.cache.region, endpoint: codesTable.endpoint, timeoutMs: CODES_DYNAMODB_TIMEOUT_MS });
+  const secrets = codeSecrets(secretSource(config.codes.secret, codesSecret, 'CODES_SECRET_NAME'));
+  const codes = new ActivationCodes(new CodeStore(codesDynamo, codesTable.tableName), secrets, config.codes, metrics.activationCode);
+  const idempotency = new IdempotencyStore(codesDynamo, codesTable.tableName, secrets, { retainSeconds: 24 * 3600, leaseSeconds: 30 });
   const explorable = dev !== undefined;
   const manifest = loadManifest();
   const endpoints = await Promise.all(
@@ -87,10 +100,13 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     readiness: createReadinessCheck(sirius, cache),
     metrics,
     logger,
-    createContext: (requestId, caller, stats) => ({
+    createContext: (requestId, caller, stats, idempotencyKey) => ({
       requestId,
       caller,
       explorable,
+      codes,
+      mutations: { idempotency },
+      idempotencyKey,
       loaders: createSiriusLoaders(reads, { requestId, concurrency: config.sirius.concurrencyPerRequest, observer: observerFor(stats) }),
     }),
   });
@@ -102,17 +118,22 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       await Promise.all(endpoints.map((endpoint) => endpoint.server.stop()));
       await sirius.close();
       dynamo.destroy();
+      codesDynamo.destroy();
       await tracing?.shutdown();
     },
   };
 }
 
-function signingSecretSource(config: GatewayConfig, embeddedSecret: string | undefined): SecretSource {
-  const configured = config.sirius.signingSecret;
+const CODES_DYNAMODB_TIMEOUT_MS = 2_000;
+
+type ConfiguredSecret = GatewayConfig['sirius']['signingSecret'];
+
+/** A secret from Secrets Manager by name, a literal (tests), or the embedded stack's. */
+function secretSource(configured: ConfiguredSecret, embeddedSecret: string | undefined, setting: string): SecretSource {
   if (configured?.kind === 'secrets-manager') {
     return secretsManagerSecret({ secretId: configured.name, refreshSeconds: configured.refreshSeconds });
   }
   const secret = configured?.value ?? embeddedSecret;
-  if (secret === undefined) throw new Error('No Sirius signing secret: set SIRIUS_SIGNING_SECRET_NAME');
+  if (secret === undefined) throw new Error(`No secret configured: set ${setting}`);
   return fixedSecret(secret);
 }

@@ -10,13 +10,14 @@ let app: Promise<App> | undefined;
 async function boot(): Promise<App> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (config.embedded || config.sirius.baseUrl === undefined || config.cache.tableName === undefined) {
-    throw new Error('The Lambda entry needs production configuration: SIRIUS_BASE_URL, CACHE_TABLE_NAME, AUTH_ISSUER, …');
+  if (config.embedded || config.sirius.baseUrl === undefined || config.cache.tableName === undefined || config.codes.tableName === undefined) {
+    throw new Error('The Lambda entry needs production configuration: SIRIUS_BASE_URL, CACHE_TABLE_NAME, CODES_TABLE_NAME, AUTH_ISSUER, …');
   }
   return createApp({
     config,
     siriusBaseUrl: config.sirius.baseUrl,
     cacheTable: { tableName: config.cache.tableName, endpoint: config.cache.endpoint },
+    codesTable: { tableName: config.codes.tableName, endpoint: config.cache.endpoint },
     logger,
   });
 }

@@ -55,6 +55,14 @@ const EnvSchema = z
     MAX_QUERY_TOKENS: positiveInt.default(2000),
     MAX_QUERY_DIRECTIVES: positiveInt.default(20),
     TRUSTED_DOCUMENTS: z.enum(['enforce', 'allow']).optional(),
+    CODES_TABLE_NAME: z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
+    CODES_SECRET_NAME: z.string().min(1).optional(),
+    CODES_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CODES_VALID_DAYS: positiveInt.default(365),
+    CODES_LOCK_AFTER_FAILURES: positiveInt.default(5),
+    CODES_LOCK_SECONDS: positiveInt.default(900),
+    CODES_CHECKS_PER_MINUTE_PER_CALLER: positiveInt.default(600),
+    CODES_CHECKS_PER_MINUTE_PER_CODE: positiveInt.default(10),
     // OpenTelemetry's own variable names, so an ADOT/collector setup configures us unchanged.
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -80,6 +88,18 @@ const EnvSchema = z
   .refine((env) => env.SIRIUS_BASE_URL === undefined || env.CACHE_TABLE_NAME !== undefined, {
     path: ['CACHE_TABLE_NAME'],
     message: 'is required when SIRIUS_BASE_URL is set (production never creates its own table)',
+  })
+  .refine((env) => env.SIRIUS_BASE_URL === undefined || env.CODES_TABLE_NAME !== undefined, {
+    path: ['CODES_TABLE_NAME'],
+    message: 'is required when SIRIUS_BASE_URL is set: the activation codes table',
+  })
+  .refine((env) => env.SIRIUS_BASE_URL === undefined || env.CODES_SECRET_NAME || env.CODES_SECRET, {
+    path: ['CODES_SECRET_NAME'],
+    message: 'is required when SIRIUS_BASE_URL is set: the Secrets Manager secret that keys code hashes',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.CODES_SECRET === undefined, {
+    path: ['CODES_SECRET'],
+    message: 'must not be set when NODE_ENV=production: use CODES_SECRET_NAME (Secrets Manager)',
   })
   .refine((env) => env.AUTH_ISSUER === undefined || env.CALLER_REGISTRY_FILE !== undefined || env.CALLER_REGISTRY_JSON !== undefined, {
     path: ['CALLER_REGISTRY_FILE'],
@@ -142,6 +162,17 @@ export interface GatewayConfig {
     devIssuerPort: number;
   };
   limits: { depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  codes: {
+    /** Undefined on the embedded default until local DynamoDB has started. */
+    tableName: string | undefined;
+    /** Keys code and date-of-birth hashes; embedded: generated and kept under .local/. */
+    secret: { kind: 'literal'; value: string } | { kind: 'secrets-manager'; name: string; refreshSeconds: number } | undefined;
+    validDays: number;
+    lockAfterFailures: number;
+    lockSeconds: number;
+    perCallerPerMinute: number;
+    perCodePerMinute: number;
+  };
   /** `enforce`: only registered operations run; `allow`: ad-hoc ones too (logged). */
   trustedDocuments: 'enforce' | 'allow';
   /** OTLP/HTTP traces URL; undefined: no spans are recorded or exported. */
@@ -227,6 +258,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       aliases: e.MAX_QUERY_ALIASES,
       tokens: e.MAX_QUERY_TOKENS,
       directives: e.MAX_QUERY_DIRECTIVES,
+    },
+    codes: {
+      tableName: e.CODES_TABLE_NAME,
+      secret: e.CODES_SECRET_NAME
+        ? { kind: 'secrets-manager', name: e.CODES_SECRET_NAME, refreshSeconds: e.SIRIUS_SECRET_REFRESH_SECONDS }
+        : e.CODES_SECRET
+          ? { kind: 'literal', value: e.CODES_SECRET }
+          : undefined,
+      validDays: e.CODES_VALID_DAYS,
+      lockAfterFailures: e.CODES_LOCK_AFTER_FAILURES,
+      lockSeconds: e.CODES_LOCK_SECONDS,
+      perCallerPerMinute: e.CODES_CHECKS_PER_MINUTE_PER_CALLER,
+      perCodePerMinute: e.CODES_CHECKS_PER_MINUTE_PER_CODE,
     },
     // Engineers explore the embedded default freely; anywhere else only registered operations run.
     trustedDocuments: e.TRUSTED_DOCUMENTS ?? (embedded ? 'allow' : 'enforce'),

@@ -1,7 +1,8 @@
 import type { ConsumerSchema } from './consumer-schema';
 import { lpaOnlineToolV1 } from './lpa-online-tool/v1';
+import { siriusCaseManagementV1 } from './sirius-case-management/v1';
 import { useAnLpaV1 } from './use-an-lpa/v1';
 import { useAnLpaV2 } from './use-an-lpa/v2';
 
 /** Every consumer schema version the gateway serves. Adding one is adding a line here. */
-export const consumerSchemas: readonly ConsumerSchema[] = [useAnLpaV1, useAnLpaV2, lpaOnlineToolV1];
+export const consumerSchemas: readonly ConsumerSchema[] = [useAnLpaV1, useAnLpaV2, lpaOnlineToolV1, siriusCaseManagementV1];

@@ -4,7 +4,7 @@ import { buildSchema } from 'graphql';
 import { renderChangelog, changelogFile } from './changelog';
 import { loadManifest, versionsInOrder } from './manifest';
 import { checkOperation, loadOperations } from './operations';
-import { diffSdl, isDeprecationEcho } from './schema-diff';
+import { diffSdl, isDeprecationEcho, isDescriptionChange } from './schema-diff';
 import { latestRelease } from './snapshots';
 
 // `npm run schema:check`: every rule of the schema contract lifecycle, over the committed files.
@@ -55,13 +55,17 @@ export async function checkContracts({ schemaDir, operationsDir }: ContractPaths
         if (!release) {
           error(`${label} is released but has no snapshot: run npm run schema:release -- ${consumer} ${version}`);
         } else {
+          let reworded = 0;
           for (const change of await diffSdl(release.sdl, sdl)) {
             if (change.level === 'breaking') {
               error(`${label} is released; breaking change: ${change.message}. Put it in a new version, or restore it.`);
+            } else if (isDescriptionChange(change)) {
+              reworded += 1;
             } else if (!isDeprecationEcho(change)) {
               findings.push({ level: 'note', message: `${label}: ${change.level} change since release ${release.number}: ${change.message}` });
             }
           }
+          if (reworded > 0) findings.push({ level: 'note', message: `${label}: ${reworded} description(s) reworded since release ${release.number}` });
         }
       }
 

@@ -7,7 +7,7 @@ export const DEV_CALLERS = {
       name: 'use-an-lpa',
       clientIds: ['dev-use-an-lpa'],
       consumers: { 'use-an-lpa': ['v1', 'v2'] },
-      scopes: ['lpa.read', 'lpa.personal-data'],
+      scopes: ['lpa.read', 'lpa.personal-data', 'codes.use'],
     },
     {
       name: 'lpa-online-tool',
@@ -16,9 +16,15 @@ export const DEV_CALLERS = {
       scopes: ['lpa.status'],
     },
     {
+      name: 'sirius-case-management',
+      clientIds: ['dev-sirius-case-management'],
+      consumers: { 'sirius-case-management': ['v1'] },
+      scopes: ['codes.manage'],
+    },
+    {
       name: 'explorer',
       clientIds: ['dev-explorer'],
-      consumers: { 'use-an-lpa': ['v1', 'v2'], 'lpa-online-tool': ['v1'] },
+      consumers: { 'use-an-lpa': ['v1', 'v2'], 'lpa-online-tool': ['v1'], 'sirius-case-management': ['v1'] },
       scopes: ['explorer', 'lpa.read', 'lpa.personal-data', 'lpa.status'],
     },
   ],

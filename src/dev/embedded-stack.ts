@@ -5,7 +5,8 @@ import type { Logger } from '../logger';
 import { DEV_CALLERS, devCaller } from './dev-callers';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SCOPE_PREFIX, startDevIssuer, type DevIssuer } from './dev-issuer';
 import { createDynamoClient } from '../cache/dynamodb-client';
-import { LOCAL_TABLE_NAME, ensureCacheTable, startLocalDynamo } from './local-dynamodb';
+import { LOCAL_CODES_TABLE_NAME, LOCAL_TABLE_NAME, ensureTable, startLocalDynamo } from './local-dynamodb';
+import { localSecret } from './local-state';
 import { startSiriusSimulator } from './sirius-simulator';
 
 /** What the gateway starts for itself when no real Sirius is configured. */
@@ -16,6 +17,9 @@ export interface EmbeddedStack {
   /** The HMAC secret the simulator checks calls against (fresh each start). */
   siriusSigningSecret: string;
   cacheTable: { tableName: string; endpoint: string };
+  codesTable: { tableName: string; endpoint: string };
+  /** Keys the codes table's hashes: kept under .local/ so that codes survive a restart. */
+  codesSecret: string;
   issuer: DevIssuer;
   identity: DevIdentity & { sandboxToken: string };
   close(): Promise<void>;
@@ -31,7 +35,8 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
   logger.info({ url: simulator.url }, 'embedded Sirius simulator listening (PUT /__faults, GET /__calls)');
   const dynamo = await startLocalDynamo({ inMemory: config.cache.inMemory });
   const admin = createDynamoClient({ region: config.cache.region, endpoint: dynamo.endpoint, timeoutMs: 5_000 });
-  await ensureCacheTable(admin, LOCAL_TABLE_NAME);
+  await ensureTable(admin, LOCAL_TABLE_NAME);
+  await ensureTable(admin, LOCAL_CODES_TABLE_NAME);
   admin.destroy();
   logger.info({ url: dynamo.endpoint, inMemory: config.cache.inMemory, table: LOCAL_TABLE_NAME }, 'embedded DynamoDB (dynalite) listening');
   const issuer = await startDevIssuer({ port: config.auth.devIssuerPort });
@@ -41,6 +46,8 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
     siriusUrl: simulator.url,
     siriusSigningSecret,
     cacheTable: { tableName: LOCAL_TABLE_NAME, endpoint: dynamo.endpoint },
+    codesTable: { tableName: LOCAL_CODES_TABLE_NAME, endpoint: dynamo.endpoint },
+    codesSecret: config.cache.inMemory ? randomBytes(32).toString('hex') : localSecret('codes-secret'),
     issuer,
     identity: {
       issuer: { kind: 'oidc', issuer: DEV_ISSUER, jwksUri: issuer.jwksUri, audience: DEV_AUDIENCE, clientIdClaim: 'client_id' },

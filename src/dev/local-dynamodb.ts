@@ -9,6 +9,7 @@ import { listenOnLoopback } from './loopback-server';
 // restarts) or in memory for tests. In AWS the table comes from infra/ and is never created here.
 
 export const LOCAL_TABLE_NAME = 'sirius-gateway-cache';
+export const LOCAL_CODES_TABLE_NAME = 'sirius-gateway-codes';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -26,8 +27,8 @@ export async function startLocalDynamo(options: { inMemory: boolean }): Promise<
   return { endpoint: url, close };
 }
 
-/** Creates the cache table as infra/ defines it (key `pk`; TTL on `expiresAt` is infra's job). */
-export async function ensureCacheTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates a table as infra/ defines the gateway's tables (key `pk`; TTL is infra's job). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {

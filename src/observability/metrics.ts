@@ -44,6 +44,12 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     help: 'Cache writes that failed (the response was still served)',
     registers: [registry],
   });
+  const activationCodes = new Counter({
+    name: 'gateway_activation_codes_total',
+    help: 'Activation code operations by outcome (create, revoke, validate, mark-used; valid, no-match, expired, used, revoked, too-many-attempts, …)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'gateway_sirius_circuit_open',
     help: 'Sirius circuit breaker: 0 closed, 0.5 half-open, 1 open',
@@ -75,6 +81,7 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     siriusCall: (outcome: SiriusOutcome) => siriusCalls.inc({ outcome }),
     cacheRead: (result: CacheRead) => cacheReads.inc({ result }),
     cacheWriteFault: () => cacheWriteFaults.inc(),
+    activationCode: (operation: string, outcome: string) => activationCodes.inc({ operation, outcome }),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Caller } from '../auth/caller';
+import type { ActivationCodes } from '../codes/activation-codes';
+import type { IdempotencyStore } from '../mutations/idempotency-store';
 import type { SiriusLoaders } from '../sirius/loaders';
 
 /** What every resolver gets: built fresh for each HTTP request, never shared between callers. */
@@ -9,4 +11,9 @@ export interface GatewayContext {
   /** True on the embedded default: introspection and suggestions for everyone. */
   explorable: boolean;
   loaders: SiriusLoaders;
+  /** The activation codes the gateway owns (shared: its state is in DynamoDB). */
+  codes: ActivationCodes;
+  mutations: { idempotency: IdempotencyStore };
+  /** The request's `Idempotency-Key` header, if any. */
+  idempotencyKey: string | undefined;
 }

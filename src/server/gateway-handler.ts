@@ -21,7 +21,7 @@ import { context, contextFromHeaders, inSpan, SpanKind, SpanStatusCode, type Spa
 export interface GatewayHandlerOptions {
   endpoints: readonly GraphQLEndpoint[];
   authenticate: Authenticate;
-  createContext(requestId: string, caller: Caller, stats: RequestStats): GatewayContext;
+  createContext(requestId: string, caller: Caller, stats: RequestStats, idempotencyKey: string | undefined): GatewayContext;
   /** Embedded default: the Sandbox landing page is served without a token. */
   explorable: boolean;
   readiness(requestId: string): Promise<Readiness>;
@@ -180,7 +180,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       // A registered operation sent by POST (so CSRF-safe: JSON) skips Apollo's pipeline.
       const registered =
         method === 'POST' && resolution.registered && resolution.documentId
-          ? endpoint.executeRegistered(resolution.documentId, resolution.parameters, request.headers.accept, () => options.createContext(requestId, caller, stats))
+          ? endpoint.executeRegistered(resolution.documentId, resolution.parameters, request.headers.accept, () => options.createContext(requestId, caller, stats, request.headers['idempotency-key']))
           : undefined;
       if (registered) return withHeaders(await registered, { 'cache-control': 'no-store', ...endpoint.lifecycleHeaders });
     }
@@ -188,7 +188,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     const response = await toGatewayResponse(
       await endpoint.server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search, body },
-        context: async () => options.createContext(requestId, caller, stats),
+        context: async () => options.createContext(requestId, caller, stats, request.headers['idempotency-key']),
       }),
     );
     return withHeaders(response, endpoint.lifecycleHeaders);

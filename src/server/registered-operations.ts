@@ -33,7 +33,8 @@ export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocum
       continue;
     }
     // Introspection is for explorers only: the exploration policy in Apollo's pipeline decides.
-    if (usesIntrospection(document)) continue;
+    // Mutations (rare, and with side effects) keep graphql-js's serial execution inside Apollo.
+    if (usesIntrospection(document) || getOperationAST(document)?.operation !== 'query') continue;
     const compiled = compileQuery(schema, document);
     if (!isCompiledQuery(compiled)) {
       logger.error({ file: operation.file, errors: compiled.errors?.map((error) => error.message) }, 'registered operation does not compile');

@@ -26,11 +26,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     siriusUrl = embedded.siriusUrl;
   }
   const cacheTable = embedded?.cacheTable ?? { tableName: config.cache.tableName!, endpoint: config.cache.endpoint };
+  const codesTable = embedded?.codesTable ?? { tableName: config.codes.tableName!, endpoint: config.cache.endpoint };
   const app = await createApp({
     config,
     siriusBaseUrl: siriusUrl,
     siriusSigningSecret: embedded?.siriusSigningSecret,
     cacheTable,
+    codesTable,
+    codesSecret: embedded?.codesSecret,
     dev: embedded?.identity,
     logger,
   });

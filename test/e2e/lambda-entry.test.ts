@@ -31,6 +31,8 @@ beforeAll(async () => {
     SIRIUS_SIGNING_SECRET: gateway.embedded!.siriusSigningSecret,
     CACHE_TABLE_NAME: gateway.embedded!.cacheTable.tableName,
     DYNAMODB_ENDPOINT: gateway.embedded!.cacheTable.endpoint,
+    CODES_TABLE_NAME: gateway.embedded!.codesTable.tableName,
+    CODES_SECRET: gateway.embedded!.codesSecret,
     AUTH_ISSUER: 'oidc',
     OIDC_ISSUER: DEV_ISSUER,
     OIDC_AUDIENCE: DEV_AUDIENCE,

@@ -115,6 +115,8 @@ export async function startConfiguredGateway(trusted: TestGateway, env: Record<s
     SIRIUS_SIGNING_SECRET: trusted.embedded!.siriusSigningSecret,
     CACHE_TABLE_NAME: trusted.embedded!.cacheTable.tableName,
     DYNAMODB_ENDPOINT: trusted.embedded!.cacheTable.endpoint,
+    CODES_TABLE_NAME: trusted.embedded!.codesTable.tableName,
+    CODES_SECRET: trusted.embedded!.codesSecret,
     // These tests send ad-hoc queries; trusted documents (production's enforce) have their own.
     TRUSTED_DOCUMENTS: 'allow',
     ...env,

@@ -18,6 +18,8 @@ describe('configuration', () => {
       CALLER_REGISTRY_FILE: '/etc/sirius-gateway/callers.json',
       CACHE_TABLE_NAME: 'sirius-gateway-cache',
       SIRIUS_SIGNING_SECRET_NAME: 'sirius-gateway/sirius-jwt-secret',
+      CODES_TABLE_NAME: 'sirius-gateway-codes',
+      CODES_SECRET_NAME: 'sirius-gateway/codes-secret',
     });
     expect(config.sirius.signingSecret).toEqual({ kind: 'secrets-manager', name: 'sirius-gateway/sirius-jwt-secret', refreshSeconds: 300 });
     expect(config).toMatchObject({ embedded: false, port: 8080, host: '0.0.0.0' });

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { FoundLpa, MissingLpa, DeletedLpa } from '../../sirius/lpa-lookup';
 import type { Freshness as FreshnessModel } from '../../cache/lpa-read-through';
 import type { SiriusCaseActor, SiriusAddress } from '../../sirius/sirius-lpa';
+import type { CodeCheck } from '../../codes/activation-codes';
 import type { GatewayContext } from '../../server/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -27,6 +28,39 @@ export type Scalars = {
    * anything is looked up.
    */
   LpaUid: { input: string; output: string; }
+};
+
+/** The code, the LPA and the date of birth match an active code. */
+export type ActivationCodeAccepted = {
+  __typename?: 'ActivationCodeAccepted';
+  /** The donor or attorney the code was issued to. */
+  actorUid: Scalars['String']['output'];
+};
+
+/** The answer to a code check: accepted, or a typed refusal. */
+export type ActivationCodeCheck = ActivationCodeAccepted | ActivationCodeRefused;
+
+export type ActivationCodeRefusal =
+  /** The details match, but the code has expired. */
+  | 'EXPIRED'
+  /**
+   * No active code matches these details: the code is unknown, or the LPA or the date of birth is
+   * not the one it was issued for. Deliberately one answer, so that it says nothing about which.
+   */
+  | 'NO_MATCH'
+  /** The details match, but the code was revoked or replaced by a newer one. */
+  | 'REVOKED'
+  /** Too many attempts, for this caller or this code: try again after `retryAfterSeconds`. */
+  | 'TOO_MANY_ATTEMPTS'
+  /** The details match, but the code has already been used. */
+  | 'USED';
+
+/** The code cannot be used, and why (as far as it is safe to say). */
+export type ActivationCodeRefused = {
+  __typename?: 'ActivationCodeRefused';
+  reason: ActivationCodeRefusal;
+  /** With `TOO_MANY_ATTEMPTS`: when to try again. */
+  retryAfterSeconds: Maybe<Scalars['Int']['output']>;
 };
 
 /** A postal address. Blank lines are null, never empty strings. */
@@ -214,6 +248,54 @@ export type LpaType =
   /** Decisions about money and property. */
   | 'PROPERTY_AND_FINANCE';
 
+/**
+ * Adding an LPA to a Use an LPA account with the activation code from a letter. Needs the
+ * `codes.use` scope. Mutations are idempotent with an `Idempotency-Key` header or `idempotencyKey`
+ * argument. Attempts are rate limited per caller and per code, and a code is locked for a while
+ * after repeated failures.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Uses the code (once the LPA is added to the account). Of any number of concurrent calls for one
+   * code exactly one succeeds; the others answer `USED`.
+   */
+  markActivationCodeUsed: ActivationCodeCheck;
+  /**
+   * Checks a code against the LPA and the date of birth the person gave, without using it: the
+   * actor it belongs to, or why not.
+   */
+  validateActivationCode: ActivationCodeCheck;
+};
+
+
+/**
+ * Adding an LPA to a Use an LPA account with the activation code from a letter. Needs the
+ * `codes.use` scope. Mutations are idempotent with an `Idempotency-Key` header or `idempotencyKey`
+ * argument. Attempts are rate limited per caller and per code, and a code is locked for a while
+ * after repeated failures.
+ */
+export type MutationMarkActivationCodeUsedArgs = {
+  code: Scalars['String']['input'];
+  dateOfBirth: Scalars['Date']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  lpaUid: Scalars['LpaUid']['input'];
+};
+
+
+/**
+ * Adding an LPA to a Use an LPA account with the activation code from a letter. Needs the
+ * `codes.use` scope. Mutations are idempotent with an `Idempotency-Key` header or `idempotencyKey`
+ * argument. Attempts are rate limited per caller and per code, and a code is locked for a while
+ * after repeated failures.
+ */
+export type MutationValidateActivationCodeArgs = {
+  code: Scalars['String']['input'];
+  dateOfBirth: Scalars['Date']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  lpaUid: Scalars['LpaUid']['input'];
+};
+
 /** A person named on an LPA: the donor, an attorney, a replacement attorney or a certificate provider. */
 export type Person = {
   __typename?: 'Person';
@@ -367,6 +449,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  ActivationCodeCheck:
+    | ( CodeCheck )
+    | ( CodeCheck )
+  ;
   LpaResult:
     | ( FoundLpa )
     | ( DeletedLpa )
@@ -377,6 +463,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ActivationCodeAccepted: ResolverTypeWrapper<CodeCheck>;
+  ActivationCodeCheck: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ActivationCodeCheck']>;
+  ActivationCodeRefusal: ActivationCodeRefusal;
+  ActivationCodeRefused: ResolverTypeWrapper<CodeCheck>;
   Address: ResolverTypeWrapper<SiriusAddress>;
   ApplicationType: ApplicationType;
   AttorneyDecisions: AttorneyDecisions;
@@ -394,6 +484,7 @@ export type ResolversTypes = {
   LpaStatus: LpaStatus;
   LpaType: LpaType;
   LpaUid: ResolverTypeWrapper<Scalars['LpaUid']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Person: ResolverTypeWrapper<SiriusCaseActor>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -403,6 +494,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ActivationCodeAccepted: CodeCheck;
+  ActivationCodeCheck: ResolversUnionTypes<ResolversParentTypes>['ActivationCodeCheck'];
+  ActivationCodeRefused: CodeCheck;
   Address: SiriusAddress;
   Boolean: Scalars['Boolean']['output'];
   Date: Scalars['Date']['output'];
@@ -414,10 +508,26 @@ export type ResolversParentTypes = {
   LpaNotFound: MissingLpa;
   LpaResult: ResolversUnionTypes<ResolversParentTypes>['LpaResult'];
   LpaUid: Scalars['LpaUid']['output'];
+  Mutation: Record<PropertyKey, never>;
   Person: SiriusCaseActor;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   TrustCorporation: SiriusCaseActor;
+};
+
+export type ActivationCodeAcceptedResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ActivationCodeAccepted'] = ResolversParentTypes['ActivationCodeAccepted']> = {
+  actorUid: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ActivationCodeCheckResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ActivationCodeCheck'] = ResolversParentTypes['ActivationCodeCheck']> = {
+  __resolveType: TypeResolveFn<'ActivationCodeAccepted' | 'ActivationCodeRefused', ParentType, ContextType>;
+};
+
+export type ActivationCodeRefusedResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ActivationCodeRefused'] = ResolversParentTypes['ActivationCodeRefused']> = {
+  reason: Resolver<ResolversTypes['ActivationCodeRefusal'], ParentType, ContextType>;
+  retryAfterSeconds: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type AddressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -493,6 +603,11 @@ export interface LpaUidScalarConfig extends GraphQLScalarTypeConfig<ResolversTyp
   name: 'LpaUid';
 }
 
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  markActivationCodeUsed?: Resolver<ResolversTypes['ActivationCodeCheck'], ParentType, ContextType, RequireFields<MutationMarkActivationCodeUsedArgs, 'code' | 'dateOfBirth' | 'lpaUid'>>;
+  validateActivationCode?: Resolver<ResolversTypes['ActivationCodeCheck'], ParentType, ContextType, RequireFields<MutationValidateActivationCodeArgs, 'code' | 'dateOfBirth' | 'lpaUid'>>;
+};
+
 export type PersonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person']> = {
   addresses: Resolver<Maybe<Array<ResolversTypes['Address']>>, ParentType, ContextType>;
   dateOfBirth: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -517,6 +632,9 @@ export type TrustCorporationResolvers<ContextType = GatewayContext, ParentType e
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
+  ActivationCodeAccepted: ActivationCodeAcceptedResolvers<ContextType>;
+  ActivationCodeCheck: ActivationCodeCheckResolvers<ContextType>;
+  ActivationCodeRefused: ActivationCodeRefusedResolvers<ContextType>;
   Address: AddressResolvers<ContextType>;
   Date: GraphQLScalarType;
   DateTime: GraphQLScalarType;
@@ -526,6 +644,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   LpaNotFound: LpaNotFoundResolvers<ContextType>;
   LpaResult: LpaResultResolvers<ContextType>;
   LpaUid: GraphQLScalarType;
+  Mutation: MutationResolvers<ContextType>;
   Person: PersonResolvers<ContextType>;
   Query: QueryResolvers<ContextType>;
   TrustCorporation: TrustCorporationResolvers<ContextType>;

@@ -10,6 +10,7 @@ import { permissions, scopes } from './permissions';
 import { Lpa } from './resolvers/lpa';
 import { Person, TrustCorporation } from './resolvers/people';
 import { Query } from './resolvers/query';
+import { ActivationCodeAccepted, ActivationCodeCheck, ActivationCodeRefused, Mutation } from './resolvers/activation-codes';
 
 // Use an LPA v2: v1's data with its two traps removed (see schema/use-an-lpa/CHANGELOG.md).
 // Types v2 did not change reuse v1's resolvers.
@@ -19,6 +20,10 @@ const resolvers: Resolvers = {
   LpaUid: LpaUidScalar,
   Freshness,
   Query,
+  Mutation,
+  ActivationCodeCheck,
+  ActivationCodeAccepted,
+  ActivationCodeRefused,
   LpaResult,
   Lpa,
   LpaNotFound,

@@ -1,3 +1,22 @@
-// v2 reads the same data under the same scopes as v1; its rules are v1's (keyed by type and
-// field names both versions share; fallbackRule deny covers anything new).
-export { permissions, scopes } from '../v1/permissions';
+import { consumerPermissions, requireScope } from '../../../auth/scope-rules';
+
+export const scopes = ['lpa.read', 'lpa.personal-data', 'codes.use'] as const;
+
+const readLpas = requireScope('lpa.read');
+const personalData = requireScope('lpa.personal-data');
+const useCodes = requireScope('codes.use');
+
+// v1's rules for reading LPAs, and codes.use for the activation code mutations.
+export const permissions = consumerPermissions({
+  Query: { lpa: readLpas, lpas: readLpas },
+  Mutation: { validateActivationCode: useCodes, markActivationCodeUsed: useCodes },
+  ActivationCodeAccepted: useCodes,
+  ActivationCodeRefused: useCodes,
+  Lpa: readLpas,
+  LpaNotFound: readLpas,
+  LpaDeleted: readLpas,
+  Person: { '*': readLpas, dateOfBirth: personalData, email: personalData, addresses: personalData },
+  TrustCorporation: { '*': readLpas, email: personalData, addresses: personalData },
+  Address: personalData,
+  Freshness: readLpas,
+});

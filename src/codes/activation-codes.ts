@@ -1,0 +1,151 @@
+import { generateActivationCode, normaliseActivationCode } from './activation-code';
+import type { CodeSecrets } from './code-secrets';
+import type { CodeRecord, CodeStore } from './code-store';
+
+// The activation codes service OPG ran beside Sirius (opg-data-lpa-codes), owned by the gateway:
+// case management creates and revokes codes; Use an LPA validates them and marks them used.
+// A failed check never says which detail was wrong: an unknown code, another LPA and a wrong date
+// of birth are one answer, reached by the same reads and writes. Only when code, LPA and date of
+// birth all match does the answer say the code is expired, used or revoked.
+
+export interface CodePolicy {
+  validDays: number;
+  /** Failed checks of one code that lock it, for `lockSeconds` after the last one. */
+  lockAfterFailures: number;
+  lockSeconds: number;
+  perCallerPerMinute: number;
+  perCodePerMinute: number;
+}
+
+export interface CodeRequest {
+  lpaUid: string;
+  actorUid: string;
+  dateOfBirth: string;
+}
+
+export interface CreatedCode {
+  lpaUid: string;
+  actorUid: string;
+  /** In clear only here, once, for the letter. */
+  code: string;
+  createdAt: number;
+  validUntil: number;
+}
+
+export type CodeCheck =
+  | { outcome: 'valid'; actorUid: string }
+  | { outcome: 'no-match' | 'expired' | 'used' | 'revoked' }
+  | { outcome: 'too-many-attempts'; retryAfterSeconds: number };
+
+export interface CodeStatusView {
+  status: 'active' | 'used' | 'revoked' | 'expired';
+  createdAt: number;
+  validUntil: number;
+  usedAt: number | undefined;
+  revokedAt: number | undefined;
+}
+
+export interface RevocationOutcome {
+  revoked: boolean;
+}
+
+export type CodeOutcomeCounter = (operation: string, outcome: string) => void;
+
+const MAX_COLLISION_RETRIES = 3;
+
+export class ActivationCodes {
+  constructor(
+    private readonly store: CodeStore,
+    private readonly secrets: CodeSecrets,
+    private readonly policy: CodePolicy,
+    private readonly counted: CodeOutcomeCounter = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A new code for each actor; each actor's previous code for that LPA is revoked. */
+  async create(requests: readonly CodeRequest[]): Promise<CreatedCode[]> {
+    const created: CreatedCode[] = [];
+    for (const request of requests) created.push(await this.createOne(request));
+    return created;
+  }
+
+  private async createOne({ lpaUid, actorUid, dateOfBirth }: CodeRequest): Promise<CreatedCode> {
+    const createdAt = this.now();
+    const validUntil = createdAt + this.policy.validDays * 24 * 3600 * 1000;
+    const dateOfBirthHash = await this.secrets.dateOfBirthHash(lpaUid, actorUid, dateOfBirth);
+    for (let attempt = 0; attempt < MAX_COLLISION_RETRIES; attempt++) {
+      const code = generateActivationCode();
+      const codeHash = await this.secrets.codeHash(code);
+      const record: CodeRecord = { codeHash, lpaUid, actorUid, dateOfBirthHash, status: 'active', createdAt, validUntil };
+      if (!(await this.store.putCode(record))) continue;
+      const previous = await this.store.setCurrent(lpaUid, actorUid, codeHash, validUntil);
+      if (previous && previous !== codeHash) await this.store.leaveActive(previous, 'revoked', createdAt);
+      this.counted('create', 'created');
+      return { lpaUid, actorUid, code, createdAt, validUntil };
+    }
+    throw new Error('could not draw an unused activation code'); // 2^59 codes: never in practice
+  }
+
+  async revoke(lpaUid: string, actorUid: string): Promise<boolean> {
+    const current = await this.store.getCurrent(lpaUid, actorUid);
+    const revoked = current !== undefined && (await this.store.leaveActive(current, 'revoked', this.now()));
+    this.counted('revoke', revoked ? 'revoked' : 'nothing-to-revoke');
+    return revoked;
+  }
+
+  async status(lpaUid: string, actorUid: string): Promise<CodeStatusView | undefined> {
+    const current = await this.store.getCurrent(lpaUid, actorUid);
+    const record = current ? await this.store.getCode(current) : undefined;
+    if (!record) return undefined;
+    const expired = record.status === 'active' && record.validUntil <= this.now();
+    return { status: expired ? 'expired' : record.status, createdAt: record.createdAt, validUntil: record.validUntil, usedAt: record.usedAt, revokedAt: record.revokedAt };
+  }
+
+  async validate(input: string, lpaUid: string, dateOfBirth: string, caller: string): Promise<CodeCheck> {
+    const { check } = await this.check(input, lpaUid, dateOfBirth, caller);
+    this.counted('validate', check.outcome);
+    return check;
+  }
+
+  /** Uses the code: of any number of concurrent calls for one code, exactly one succeeds. */
+  async markUsed(input: string, lpaUid: string, dateOfBirth: string, caller: string): Promise<CodeCheck> {
+    const { check, record } = await this.check(input, lpaUid, dateOfBirth, caller);
+    let result = check;
+    if (check.outcome === 'valid' && record && !(await this.store.leaveActive(record.codeHash, 'used', this.now()))) {
+      const now = await this.store.getCode(record.codeHash);
+      result = { outcome: now?.status === 'used' ? 'used' : now?.status === 'revoked' ? 'revoked' : 'expired' };
+    }
+    this.counted('mark-used', result.outcome);
+    return result;
+  }
+
+  private async check(input: string, lpaUid: string, dateOfBirth: string, caller: string): Promise<{ check: CodeCheck; record?: CodeRecord }> {
+    const now = this.now();
+    const minute = Math.floor(now / 60_000);
+    const nextMinute = Math.ceil((minute + 1) * 60 - now / 1000);
+    if ((await this.store.count(`rate#caller#${caller}#${minute}`, 120, now)) > this.policy.perCallerPerMinute) {
+      return { check: { outcome: 'too-many-attempts', retryAfterSeconds: nextMinute } };
+    }
+    const code = normaliseActivationCode(input);
+    // Something that cannot be a code is checked as a code that does not exist: the same answer.
+    const codeHash = await this.secrets.codeHash(code ?? input.slice(0, 64));
+    if ((await this.store.count(`rate#code#${codeHash}#${minute}`, 120, now)) > this.policy.perCodePerMinute) {
+      return { check: { outcome: 'too-many-attempts', retryAfterSeconds: nextMinute } };
+    }
+    const failures = await this.store.failures(codeHash, now);
+    if (failures.count >= this.policy.lockAfterFailures) {
+      return { check: { outcome: 'too-many-attempts', retryAfterSeconds: Math.max(1, Math.ceil((failures.lastAt + this.policy.lockSeconds * 1000 - now) / 1000)) } };
+    }
+    const record = code ? await this.store.getCode(codeHash) : undefined;
+    const dateOfBirthHash = await this.secrets.dateOfBirthHash(lpaUid, record?.actorUid ?? '-', dateOfBirth);
+    if (!record || record.lpaUid !== lpaUid || record.dateOfBirthHash !== dateOfBirthHash) {
+      await this.store.recordFailure(codeHash, this.policy.lockSeconds, now);
+      return { check: { outcome: 'no-match' } };
+    }
+    if (record.status !== 'active') return { check: { outcome: record.status }, record };
+    if (record.validUntil <= now) return { check: { outcome: 'expired' }, record };
+    // A code replaced by a newer one (and not yet marked revoked, after a crash) is revoked.
+    if ((await this.store.getCurrent(record.lpaUid, record.actorUid)) !== codeHash) return { check: { outcome: 'revoked' }, record };
+    return { check: { outcome: 'valid', actorUid: record.actorUid }, record };
+  }
+}

@@ -1,0 +1,44 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { SecretSource } from '../sirius/request-signer';
+
+// The codes table never holds a code, or a date of birth, in clear. Both are stored as
+// HMAC-SHA256 under a secret the table does not hold (a leaked table cannot be brute-forced
+// offline: 2^59 codes is within reach for a plain hash). An idempotent create must return the
+// same code on a retry, so that one result is kept encrypted (AES-256-GCM) for its 24 hours.
+// Both keys are derived (HKDF) from one secret: Secrets Manager in production.
+
+export interface CodeSecrets {
+  codeHash(code: string): Promise<string>;
+  dateOfBirthHash(lpaUid: string, actorUid: string, dateOfBirth: string): Promise<string>;
+  seal(plaintext: string): Promise<string>;
+  open(sealed: string): Promise<string>;
+}
+
+export function codeSecrets(secrets: SecretSource): CodeSecrets {
+  let derived: { secret: string; hmacKey: Buffer; sealKey: Buffer } | undefined;
+  const keys = async () => {
+    const secret = await secrets.current();
+    if (derived?.secret !== secret) {
+      const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'sirius-gateway-codes', info, 32));
+      derived = { secret, hmacKey: derive('hmac'), sealKey: derive('seal') };
+    }
+    return derived;
+  };
+  const hmac = async (value: string) => createHmac('sha256', (await keys()).hmacKey).update(value).digest('base64url');
+  return {
+    codeHash: (code) => hmac(`code:${code}`),
+    dateOfBirthHash: (lpaUid, actorUid, dateOfBirth) => hmac(`dob:${lpaUid}:${actorUid}:${dateOfBirth}`),
+    async seal(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', (await keys()).sealKey, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    },
+    async open(sealed) {
+      const bytes = Buffer.from(sealed, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', (await keys()).sealKey, bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(12, 28));
+      return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+// The codes table (one table, key `pk`, TTL on `ttl`). Items:
+//   code#<hash>                 one code: its LPA, actor, date-of-birth hash, status and dates
+//   actor#<lpaUid>#<actorUid>   the actor's current code (its hash): the only code that can be used
+//   fail#<hash>                 failed validations of a code (or of a code that does not exist)
+//   rate#<scope>#<id>#<minute>  attempts in one minute, for rate limits
+//   idem#…                      idempotency records (src/codes/idempotency-store.ts)
+// Every state change is a conditional write, so two concurrent requests can never both use, or
+// use and revoke, one code. There are no transactions (dynalite has none): the actor's pointer
+// decides which code is current, so a code orphaned by a crash mid-create can never be used.
+
+export type CodeStatus = 'active' | 'used' | 'revoked';
+
+export interface CodeRecord {
+  codeHash: string;
+  lpaUid: string;
+  actorUid: string;
+  dateOfBirthHash: string;
+  status: CodeStatus;
+  createdAt: number;
+  validUntil: number;
+  usedAt?: number;
+  revokedAt?: number;
+}
+
+/** Items outlive their codes by this much, so that "expired" and "used" can still be told. */
+const KEEP_AFTER_EXPIRY_SECONDS = 90 * 24 * 3600;
+
+const n = (value: number): AttributeValue => ({ N: String(value) });
+const s = (value: string): AttributeValue => ({ S: value });
+
+export class CodeStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** False if the hash is taken (a collision: the caller draws another code). */
+  async putCode(record: CodeRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: s(`code#${record.codeHash}`),
+            lpaUid: s(record.lpaUid),
+            actorUid: s(record.actorUid),
+            dateOfBirthHash: s(record.dateOfBirthHash),
+            status: s(record.status),
+            createdAt: n(record.createdAt),
+            validUntil: n(record.validUntil),
+            ttl: n(expiry(record.validUntil)),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async getCode(codeHash: string): Promise<CodeRecord | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: s(`code#${codeHash}`) }, ConsistentRead: true }));
+    if (!Item) return undefined;
+    return {
+      codeHash,
+      lpaUid: Item.lpaUid?.S ?? '',
+      actorUid: Item.actorUid?.S ?? '',
+      dateOfBirthHash: Item.dateOfBirthHash?.S ?? '',
+      status: (Item.status?.S ?? 'revoked') as CodeStatus,
+      createdAt: Number(Item.createdAt?.N),
+      validUntil: Number(Item.validUntil?.N),
+      ...(Item.usedAt?.N ? { usedAt: Number(Item.usedAt.N) } : {}),
+      ...(Item.revokedAt?.N ? { revokedAt: Number(Item.revokedAt.N) } : {}),
+    };
+  }
+
+  /** Makes `codeHash` the actor's current code; returns the one it replaced. */
+  async setCurrent(lpaUid: string, actorUid: string, codeHash: string, validUntil: number): Promise<string | undefined> {
+    const { Attributes } = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: s(actorKey(lpaUid, actorUid)) },
+        UpdateExpression: 'SET codeHash = :hash, #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':hash': s(codeHash), ':ttl': n(expiry(validUntil)) },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    return Attributes?.codeHash?.S;
+  }
+
+  async getCurrent(lpaUid: string, actorUid: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: s(actorKey(lpaUid, actorUid)) }, ConsistentRead: true }));
+    return Item?.codeHash?.S;
+  }
+
+  /**
+   * active → used or revoked, only if still active (and, to use it, not expired). Exactly one of
+   * any number of concurrent transitions of one code succeeds.
+   */
+  async leaveActive(codeHash: string, to: 'used' | 'revoked', nowMs: number): Promise<boolean> {
+    const at = to === 'used' ? 'usedAt' : 'revokedAt';
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(`code#${codeHash}`) },
+          UpdateExpression: `SET #status = :to, ${at} = :now`,
+          ConditionExpression: to === 'used' ? '#status = :active AND validUntil > :now' : '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':to': s(to), ':active': s('active'), ':now': n(nowMs) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Adds one to a counter that disappears (TTL) after `ttlSeconds`; returns the new count. */
+  async count(key: string, ttlSeconds: number, nowMs: number): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { pk: s(key) },
+        UpdateExpression: 'ADD attempts :one SET #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': n(1), ':ttl': n(Math.ceil(nowMs / 1000) + ttlSeconds) },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.attempts?.N ?? 0);
+  }
+
+  /** Failed validations of a code since its last lock window ended. */
+  async failures(codeHash: string, nowMs: number): Promise<{ count: number; lastAt: number }> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: s(`fail#${codeHash}`) }, ConsistentRead: true }));
+    const lastAt = Number(Item?.lastAt?.N ?? 0);
+    return Item && Number(Item.ttl?.N) * 1000 > nowMs ? { count: Number(Item.failures?.N ?? 0), lastAt } : { count: 0, lastAt };
+  }
+
+  /** Records a failure; the count starts again once `windowSeconds` pass without one. */
+  async recordFailure(codeHash: string, windowSeconds: number, nowMs: number): Promise<void> {
+    const ttl = n(Math.ceil(nowMs / 1000) + windowSeconds);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: s(`fail#${codeHash}`) },
+          UpdateExpression: 'ADD failures :one SET lastAt = :now, #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl > :nowSeconds',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':one': n(1), ':now': n(nowMs), ':ttl': ttl, ':nowSeconds': n(Math.floor(nowMs / 1000)) },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // The last window has passed (DynamoDB's TTL deletes lazily): start counting again.
+      await this.client.send(
+        new PutItemCommand({ TableName: this.tableName, Item: { pk: s(`fail#${codeHash}`), failures: n(1), lastAt: n(nowMs), ttl } }),
+      );
+    }
+  }
+}
+
+function actorKey(lpaUid: string, actorUid: string): string {
+  return `actor#${lpaUid}#${actorUid}`;
+}
+
+function expiry(validUntilMs: number): number {
+  return Math.ceil(validUntilMs / 1000) + KEEP_AFTER_EXPIRY_SECONDS;
+}

@@ -1,0 +1,34 @@
+import type { ActivationCodeCheckResolvers, ActivationCodeAcceptedResolvers, ActivationCodeRefusedResolvers, MutationResolvers } from '../../../../generated/use-an-lpa/v2';
+import type { CodeCheck } from '../../../../codes/activation-codes';
+import { idempotent } from '../../../../mutations/idempotent-mutation';
+import { formatLpaUid } from '../../../../sirius/lpa-reference';
+
+// Use an LPA's side of activation codes: check a code, then use it. The caller's name scopes the
+// rate limits; the code itself goes no further than the codes domain (never a log or an error).
+export const Mutation: MutationResolvers = {
+  validateActivationCode: (_root, args, context) =>
+    idempotent(context, 'validateActivationCode', args, () => context.codes.validate(args.code, args.lpaUid, args.dateOfBirth, context.caller.name)),
+  markActivationCodeUsed: (_root, args, context) =>
+    idempotent(context, 'markActivationCodeUsed', args, () => context.codes.markUsed(args.code, args.lpaUid, args.dateOfBirth, context.caller.name)),
+};
+
+export const ActivationCodeCheck: ActivationCodeCheckResolvers = {
+  __resolveType: (check) => (check.outcome === 'valid' ? 'ActivationCodeAccepted' : 'ActivationCodeRefused'),
+};
+
+export const ActivationCodeAccepted: ActivationCodeAcceptedResolvers = {
+  actorUid: (check) => (check.outcome === 'valid' ? formatLpaUid(check.actorUid) : ''),
+};
+
+const REFUSALS = {
+  'no-match': 'NO_MATCH',
+  expired: 'EXPIRED',
+  used: 'USED',
+  revoked: 'REVOKED',
+  'too-many-attempts': 'TOO_MANY_ATTEMPTS',
+} as const satisfies Record<Exclude<CodeCheck['outcome'], 'valid'>, string>;
+
+export const ActivationCodeRefused: ActivationCodeRefusedResolvers = {
+  reason: (check) => (check.outcome === 'valid' ? 'NO_MATCH' : REFUSALS[check.outcome]),
+  retryAfterSeconds: (check) => (check.outcome === 'too-many-attempts' ? check.retryAfterSeconds : null),
+};

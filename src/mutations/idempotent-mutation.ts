@@ -1,0 +1,18 @@
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../server/context';
+
+/**
+ * Runs a mutation resolver idempotently when the request names a key: the `Idempotency-Key`
+ * header or the field's `idempotencyKey` argument (they must agree). Keys are per caller and per
+ * mutation field, so one key may cover every field of one request. Without a key, runs as is.
+ */
+export function idempotent<T>(context: GatewayContext, field: string, args: { idempotencyKey?: string | null }, work: () => Promise<T>): Promise<T> {
+  const { idempotencyKey: argument, ...input } = args;
+  const header = context.idempotencyKey;
+  if (argument != null && header !== undefined && argument !== header) {
+    throw new GraphQLError('The Idempotency-Key header and the idempotencyKey argument differ.', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
+  const key = argument ?? header;
+  if (key === undefined) return work();
+  return context.mutations.idempotency.run(`${context.caller.name}#${field}`, key, input, work);
+}
