@@ -28,7 +28,7 @@ export interface SiriusGatewayStackProps extends StackProps {
 
 const RESOURCE_SERVER = 'sirius-gateway';
 
-/** The gateway in AWS: cache table, Lambda behind API Gateway, Cognito for its callers, alarms. */
+/** The gateway in AWS: cache and codes tables, Lambda behind API Gateway, Cognito for its callers, alarms. */
 export class SiriusGatewayStack extends Stack {
   constructor(scope: Construct, id: string, props: SiriusGatewayStackProps) {
     super(scope, id, props);
@@ -42,6 +42,25 @@ export class SiriusGatewayStack extends Stack {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: key,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Activation codes: the gateway's own record (not a cache), with the same protections. TTL
+    // removes codes (and rate-limit and idempotency items) after they can no longer matter.
+    const codesKey = new kms.Key(this, 'CodesKey', { enableKeyRotation: true, description: 'sirius-gateway activation codes encryption' });
+    const codesTable = new dynamodb.Table(this, 'Codes', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'ttl',
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: codesKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Keys the HMACs of codes and dates of birth: without it a copy of the table reveals nothing.
+    const codesSecret = new secretsmanager.Secret(this, 'CodesSecret', {
+      description: 'sirius-gateway: keys activation code hashes (never rotate: existing codes would stop matching)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -94,6 +113,8 @@ export class SiriusGatewayStack extends Stack {
         CALLER_REGISTRY_JSON: this.toJsonString({ callers }),
         // Only operations registered under operations/ run (the production default, stated).
         TRUSTED_DOCUMENTS: 'enforce',
+        CODES_TABLE_NAME: codesTable.tableName,
+        CODES_SECRET_NAME: codesSecret.secretName,
         ...(props.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: props.tracesEndpoint, OTEL_SERVICE_NAME: 'sirius-gateway' } : {}),
       },
     });
@@ -104,8 +125,17 @@ export class SiriusGatewayStack extends Stack {
         resources: [table.tableArn],
       }),
     );
+    // On the codes table, conditional updates too (state changes, counters); still no scans.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [codesTable.tableArn],
+      }),
+    );
     key.grantEncryptDecrypt(fn);
+    codesKey.grantEncryptDecrypt(fn);
     signingSecret.grantRead(fn);
+    codesSecret.grantRead(fn);
 
     // The API: Cognito verifies tokens at the edge too (the function verifies again), stage
     // throttling, and a usage plan with an API key per caller.

@@ -24,7 +24,7 @@ beforeAll(() => {
 
 describe('infra: the synthesised template', () => {
   it('has the cache table: on demand, TTL on expiresAt, SSE with its own KMS key, point-in-time recovery, kept on delete', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: {
@@ -36,6 +36,29 @@ describe('infra: the synthesised template', () => {
       },
     });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('has the activation codes table with the same protections (TTL on ttl), its own KMS key, and a generated hashing secret', () => {
+    const tables = template.findResources('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+    expect(Object.keys(tables)).toEqual([expect.stringMatching(/^Codes/)]);
+    const keys = template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } });
+    expect(Object.keys(keys).sort()).toEqual([expect.stringMatching(/^CacheKey/), expect.stringMatching(/^CodesKey/)]);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CODES_TABLE_NAME: { Ref: Match.stringLikeRegexp('^Codes') }, CODES_SECRET_NAME: Match.anyValue() }) },
+    });
   });
 
   it('runs the Lambda on Node.js 22, ARM, with memory, timeout, reserved concurrency and production settings', () => {
@@ -62,22 +85,26 @@ describe('infra: the synthesised template', () => {
     });
   });
 
-  it('lets the function only Get, Put and Delete items on its own table', () => {
+  it('lets the function only Get, Put and Delete items on the cache table, and also Update on the codes table: no scans, no other table', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const statements = Object.values(policies).flatMap(
-      (policy) => (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[] }[] } } }).Properties.PolicyDocument.Statement,
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement,
     );
-    const dynamoActions = statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith('dynamodb:'));
-    expect(dynamoActions.sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cache'), 'Arn'] },
-          }),
-        ]),
-      },
+    const dynamo = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
+    const byTable = Object.fromEntries(dynamo.map((statement) => [JSON.stringify(statement.Resource), [statement.Action].flat().sort()]));
+    expect(byTable).toEqual({
+      [JSON.stringify({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::DynamoDB::Table', { Properties: { TimeToLiveSpecification: { AttributeName: 'expiresAt' } } }))[0], 'Arn'] })]: [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+      ],
+      [JSON.stringify({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::DynamoDB::Table', { Properties: { TimeToLiveSpecification: { AttributeName: 'ttl' } } }))[0], 'Arn'] })]: [
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ],
     });
   });
 
@@ -105,8 +132,9 @@ describe('infra: the synthesised template', () => {
       HttpMethod: 'POST',
       AuthorizationType: 'COGNITO_USER_POOLS',
       ApiKeyRequired: true,
-      AuthorizationScopes: ['sirius-gateway/lpa.read', 'sirius-gateway/lpa.personal-data'],
+      AuthorizationScopes: ['sirius-gateway/lpa.read', 'sirius-gateway/lpa.personal-data', 'sirius-gateway/codes.use'],
     });
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationScopes: ['sirius-gateway/codes.manage'] });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })]),
