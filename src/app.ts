@@ -106,6 +106,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       explorable,
       codes,
       mutations: { idempotency },
+      siriusLetters: { request: (caseUid, actorUid) => sirius.requestCodeLetter(caseUid, actorUid, { requestId }) },
       idempotencyKey,
       loaders: createSiriusLoaders(reads, { requestId, concurrency: config.sirius.concurrencyPerRequest, observer: observerFor(stats) }),
     }),

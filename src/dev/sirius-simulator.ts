@@ -24,6 +24,10 @@ export type SiriusSimulator = ListeningServer;
 
 const DEFAULT_DELETED = { uids: ['700000151667'], onlineLpaIds: ['A37638705049'] };
 
+const LETTER_PATH = '/api/public/v1/use-an-lpa/lpas/requestCode';
+// OPG's LetterRequest: numbers, as Sirius's API takes them.
+const LetterRequestSchema = z.strictObject({ case_uid: z.number().int().positive(), actor_uid: z.number().int().positive() });
+
 const FaultsSchema = z.strictObject({
   status: z.number().int().min(400).max(599).optional(),
   latencyMs: z.number().int().min(0).max(60_000).optional(),
@@ -41,7 +45,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
 
   let faults: Faults = {};
   const signingKey = options.signingSecret ? new TextEncoder().encode(options.signingSecret) : undefined;
-  const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null, lastTraceparent: null as string | null };
+  const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null, lastTraceparent: null as string | null, letters: [] as { caseUid: string; actorUid: string }[] };
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const uid = url.searchParams.get('uid');
@@ -49,7 +53,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
     if (url.pathname.startsWith('/api/public/')) {
       // Counted on arrival, so that calls answered with an injected fault count too.
       calls.total += 1;
-      const queryKey = uid !== null ? `uid=${uid}` : `lpa-online-tool-id=${onlineId}`;
+      const queryKey = url.pathname === LETTER_PATH ? 'requestCode' : uid !== null ? `uid=${uid}` : `lpa-online-tool-id=${onlineId}`;
       calls.byQuery[queryKey] = (calls.byQuery[queryKey] ?? 0) + 1;
       calls.lastRequestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : null;
       calls.lastTraceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : null;
@@ -60,6 +64,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
     }
     if (faults.status) return send(res, faults.status, problem(faults.status, 'Injected fault'));
     if (url.pathname === '/api/health-check') return send(res, 200, { status: 'OK' });
+    if (url.pathname === LETTER_PATH && req.method === 'POST') return requestLetter(req, res);
     if (url.pathname !== '/api/public/v1/lpas' || req.method !== 'GET') {
       return send(res, 404, problem(404, 'Not found'));
     }
@@ -77,6 +82,15 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
       return lpa ? send(res, 200, [lpa.json]) : send(res, 404, problem(404, 'LPA not found'));
     }
     return send(res, 400, problem(400, 'Either uid or lpa-online-tool-id is required'));
+  }
+
+  /** Use an LPA asks Sirius to send an actor a letter with a new activation code. */
+  async function requestLetter(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = LetterRequestSchema.safeParse(JSON.parse((await readBody(req)) || '{}'));
+    if (!parsed.success) return send(res, 400, problem(400, z.prettifyError(parsed.error)));
+    if (!byUid.has(String(parsed.data.case_uid))) return send(res, 404, problem(404, 'LPA not found'));
+    calls.letters.push({ caseUid: String(parsed.data.case_uid), actorUid: String(parsed.data.actor_uid) });
+    res.writeHead(204).end();
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

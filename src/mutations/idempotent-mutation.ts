@@ -6,7 +6,7 @@ import type { GatewayContext } from '../server/context';
  * header or the field's `idempotencyKey` argument (they must agree). Keys are per caller and per
  * mutation field, so one key may cover every field of one request. Without a key, runs as is.
  */
-export function idempotent<T>(context: GatewayContext, field: string, args: { idempotencyKey?: string | null }, work: () => Promise<T>): Promise<T> {
+export function idempotent<T, A extends { idempotencyKey?: string | null }>(context: GatewayContext, field: string, args: A, work: () => Promise<T>): Promise<T> {
   const { idempotencyKey: argument, ...input } = args;
   const header = context.idempotencyKey;
   if (argument != null && header !== undefined && argument !== header) {

@@ -14,6 +14,8 @@ export interface GatewayContext {
   /** The activation codes the gateway owns (shared: its state is in DynamoDB). */
   codes: ActivationCodes;
   mutations: { idempotency: IdempotencyStore };
+  /** Sirius's writes, for this request (its id goes with them). */
+  siriusLetters: { request(caseUid: string, actorUid: string): Promise<'queued' | 'not-found'> };
   /** The request's `Idempotency-Key` header, if any. */
   idempotencyKey: string | undefined;
 }

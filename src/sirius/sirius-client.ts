@@ -47,6 +47,7 @@ export interface SiriusCallOptions {
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const LPAS_PATH = '/api/public/v1/lpas';
+const LETTER_PATH = '/api/public/v1/use-an-lpa/lpas/requestCode';
 
 /**
  * Sirius's public REST API over a keep-alive undici pool. Reads are idempotent, so they retry with
@@ -56,6 +57,8 @@ const LPAS_PATH = '/api/public/v1/lpas';
 export class SiriusClient {
   private readonly dispatcher: Agent;
   private readonly readPolicy: IPolicy<{ signal: AbortSignal }>;
+  /** Writes are never retried here (Sirius's POSTs are not idempotent): the caller's key is. */
+  private readonly writePolicy: IPolicy<{ signal: AbortSignal }>;
   private readonly base: URL;
   private circuit: 'closed' | 'open' | 'half-open' = 'closed';
 
@@ -88,6 +91,7 @@ export class SiriusClient {
       logger.warn({ circuit: this.circuit }, 'Sirius circuit breaker changed state');
     });
     this.readPolicy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive), retryTransient);
+    this.writePolicy = wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
   }
 
   /** For health and metrics. */
@@ -100,6 +104,37 @@ export class SiriusClient {
     url.searchParams.set(ref.kind === 'uid' ? 'uid' : 'lpa-online-tool-id', ref.value);
     const { status, body } = await this.get(url, call);
     return interpretLpaResponse(status, body);
+  }
+
+  /**
+   * Asks Sirius to send an actor a letter with a new activation code (OPG's `requestCode`);
+   * Sirius creates the code through the gateway's codes domain when it prints the letter.
+   */
+  async requestCodeLetter(caseUid: string, actorUid: string, call: SiriusCallOptions): Promise<'queued' | 'not-found'> {
+    const url = new URL(LETTER_PATH, this.base);
+    const body = JSON.stringify({ case_uid: Number(caseUid), actor_uid: Number(actorUid) });
+    return inSpan(`sirius ${url.pathname}`, SpanKind.CLIENT, { 'http.request.method': 'POST', 'url.path': url.pathname }, async () => {
+      let status: number;
+      try {
+        status = await this.writePolicy.execute(async ({ signal }) => {
+          const response = await request(url, {
+            method: 'POST',
+            dispatcher: this.dispatcher,
+            signal,
+            body,
+            headers: withTraceHeaders({ 'content-type': 'application/json', 'x-request-id': call.requestId, authorization: await this.sign() }),
+          });
+          await response.body.dump();
+          if (response.statusCode >= 500) throw new SiriusUnavailableError(`HTTP ${response.statusCode}`, false, response.statusCode);
+          return response.statusCode;
+        });
+      } catch (error) {
+        throw this.unavailable(error);
+      }
+      if (status === 204 || status === 200) return 'queued';
+      if (status === 404) return 'not-found';
+      throw new SiriusUnavailableError(`unexpected HTTP ${status} to a letter request`, false, status);
+    });
   }
 
   /** Sirius's health check, signed like every call: a refused signature is told apart from down. */
@@ -144,13 +179,16 @@ export class SiriusClient {
         });
       });
     } catch (error) {
-      if (error instanceof SiriusUnavailableError) throw error;
-      if (error instanceof BrokenCircuitError) throw new SiriusUnavailableError('circuit open', false);
-      if (error instanceof TaskCancelledError) {
-        throw new SiriusUnavailableError(`no answer within ${this.options.timeoutMs} ms`, false);
-      }
-      throw new SiriusUnavailableError(describeTransportError(error), false);
+      throw this.unavailable(error);
     }
+  }
+
+  /** Any failure to get an answer, as the one error consumers see as SIRIUS_UNAVAILABLE. */
+  private unavailable(error: unknown): SiriusUnavailableError {
+    if (error instanceof SiriusUnavailableError) return error;
+    if (error instanceof BrokenCircuitError) return new SiriusUnavailableError('circuit open', false);
+    if (error instanceof TaskCancelledError) return new SiriusUnavailableError(`no answer within ${this.options.timeoutMs} ms`, false);
+    return new SiriusUnavailableError(describeTransportError(error), false);
   }
 
   private async attempt(url: URL, call: SiriusCallOptions, signal: AbortSignal) {

@@ -251,3 +251,42 @@ describe('rate limits', () => {
     }
   });
 });
+
+describe('requestActivationKeyLetter', () => {
+  const REQUEST = 'mutation ($lpaUid: LpaUid!, $actorUid: String!) { requestActivationKeyLetter(lpaUid: $lpaUid, actorUid: $actorUid) { queued } }';
+
+  it("asks Sirius (signed, with the request id) to post the actor a letter; a retry with the key asks once", async () => {
+    const before = (await gateway.siriusCallLog()).letters.length;
+    const first = await gateway.graphql(USE_AN_LPA, { query: REQUEST, variables: { lpaUid: LPA, actorUid: DONOR } }, { 'idempotency-key': 'letter-1', 'x-request-id': 'letter-request-1' });
+    expect(first.body).toEqual({ data: { requestActivationKeyLetter: { queued: true } } });
+    const retry = await gateway.graphql(USE_AN_LPA, { query: REQUEST, variables: { lpaUid: LPA, actorUid: DONOR } }, { 'idempotency-key': 'letter-1' });
+    expect(retry.body).toEqual(first.body);
+    const log = await gateway.siriusCallLog();
+    expect(log.letters.slice(before)).toEqual([{ caseUid: '700000000047', actorUid: '700000000799' }]);
+    expect(log.lastRequestId).toBe('letter-request-1');
+  });
+
+  it('says queued: false for an LPA Sirius does not know, and refuses a malformed actor uid before asking', async () => {
+    const unknown = await gateway.graphql(USE_AN_LPA, { query: REQUEST, variables: { lpaUid: '7999-9999-9999', actorUid: DONOR } });
+    expect(unknown.body.data?.requestActivationKeyLetter).toEqual({ queued: false });
+    const before = await gateway.siriusCalls();
+    const malformed = await gateway.graphql(USE_AN_LPA, { query: REQUEST, variables: { lpaUid: LPA, actorUid: 'someone' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await gateway.siriusCalls()).toBe(before);
+  });
+
+  it('while Sirius fails: SIRIUS_UNAVAILABLE, not retried (a POST), and the key can be used again', async () => {
+    await gateway.setSiriusFaults({ status: 503 });
+    try {
+      const before = await gateway.siriusCalls();
+      const failed = await gateway.graphql(USE_AN_LPA, { query: REQUEST, variables: { lpaUid: LPA, actorUid: DONOR } }, { 'idempotency-key': 'letter-2' });
+      expect(failed.body.errors?.[0]?.extensions?.code).toBe('SIRIUS_UNAVAILABLE');
+      expect(await gateway.siriusCalls()).toBe(before + 1);
+    } finally {
+      await gateway.setSiriusFaults({});
+    }
+    const later = await gateway.graphql(USE_AN_LPA, { query: REQUEST, variables: { lpaUid: LPA, actorUid: DONOR } }, { 'idempotency-key': 'letter-2' });
+    expect(later.body.data?.requestActivationKeyLetter).toEqual({ queued: true });
+  });
+});

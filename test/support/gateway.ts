@@ -27,6 +27,7 @@ export interface SiriusCallLog {
   byQuery: Record<string, number>;
   lastRequestId: string | null;
   lastTraceparent: string | null;
+  letters: { caseUid: string; actorUid: string }[];
 }
 
 export interface GraphQLRequest {

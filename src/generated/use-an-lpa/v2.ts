@@ -63,6 +63,13 @@ export type ActivationCodeRefused = {
   retryAfterSeconds: Maybe<Scalars['Int']['output']>;
 };
 
+/** The answer to a letter request. */
+export type ActivationKeyLetterRequest = {
+  __typename?: 'ActivationKeyLetterRequest';
+  /** True when the case-management system has queued the letter; false when it knows no such LPA. */
+  queued: Scalars['Boolean']['output'];
+};
+
 /** A postal address. Blank lines are null, never empty strings. */
 export type Address = {
   __typename?: 'Address';
@@ -262,6 +269,11 @@ export type Mutation = {
    */
   markActivationCodeUsed: ActivationCodeCheck;
   /**
+   * Asks OPG to post a donor or attorney a letter with a new activation code (they lost theirs, or
+   * it expired). The case-management system sends the letter; the new code replaces the old one.
+   */
+  requestActivationKeyLetter: ActivationKeyLetterRequest;
+  /**
    * Checks a code against the LPA and the date of birth the person gave, without using it: the
    * actor it belongs to, or why not.
    */
@@ -278,6 +290,19 @@ export type Mutation = {
 export type MutationMarkActivationCodeUsedArgs = {
   code: Scalars['String']['input'];
   dateOfBirth: Scalars['Date']['input'];
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  lpaUid: Scalars['LpaUid']['input'];
+};
+
+
+/**
+ * Adding an LPA to a Use an LPA account with the activation code from a letter. Needs the
+ * `codes.use` scope. Mutations are idempotent with an `Idempotency-Key` header or `idempotencyKey`
+ * argument. Attempts are rate limited per caller and per code, and a code is locked for a while
+ * after repeated failures.
+ */
+export type MutationRequestActivationKeyLetterArgs = {
+  actorUid: Scalars['String']['input'];
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   lpaUid: Scalars['LpaUid']['input'];
 };
@@ -467,6 +492,7 @@ export type ResolversTypes = {
   ActivationCodeCheck: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ActivationCodeCheck']>;
   ActivationCodeRefusal: ActivationCodeRefusal;
   ActivationCodeRefused: ResolverTypeWrapper<CodeCheck>;
+  ActivationKeyLetterRequest: ResolverTypeWrapper<ActivationKeyLetterRequest>;
   Address: ResolverTypeWrapper<SiriusAddress>;
   ApplicationType: ApplicationType;
   AttorneyDecisions: AttorneyDecisions;
@@ -497,6 +523,7 @@ export type ResolversParentTypes = {
   ActivationCodeAccepted: CodeCheck;
   ActivationCodeCheck: ResolversUnionTypes<ResolversParentTypes>['ActivationCodeCheck'];
   ActivationCodeRefused: CodeCheck;
+  ActivationKeyLetterRequest: ActivationKeyLetterRequest;
   Address: SiriusAddress;
   Boolean: Scalars['Boolean']['output'];
   Date: Scalars['Date']['output'];
@@ -528,6 +555,10 @@ export type ActivationCodeRefusedResolvers<ContextType = GatewayContext, ParentT
   reason: Resolver<ResolversTypes['ActivationCodeRefusal'], ParentType, ContextType>;
   retryAfterSeconds: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ActivationKeyLetterRequestResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ActivationKeyLetterRequest'] = ResolversParentTypes['ActivationKeyLetterRequest']> = {
+  queued: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type AddressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -605,6 +636,7 @@ export interface LpaUidScalarConfig extends GraphQLScalarTypeConfig<ResolversTyp
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   markActivationCodeUsed?: Resolver<ResolversTypes['ActivationCodeCheck'], ParentType, ContextType, RequireFields<MutationMarkActivationCodeUsedArgs, 'code' | 'dateOfBirth' | 'lpaUid'>>;
+  requestActivationKeyLetter?: Resolver<ResolversTypes['ActivationKeyLetterRequest'], ParentType, ContextType, RequireFields<MutationRequestActivationKeyLetterArgs, 'actorUid' | 'lpaUid'>>;
   validateActivationCode?: Resolver<ResolversTypes['ActivationCodeCheck'], ParentType, ContextType, RequireFields<MutationValidateActivationCodeArgs, 'code' | 'dateOfBirth' | 'lpaUid'>>;
 };
 
@@ -635,6 +667,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ActivationCodeAccepted: ActivationCodeAcceptedResolvers<ContextType>;
   ActivationCodeCheck: ActivationCodeCheckResolvers<ContextType>;
   ActivationCodeRefused: ActivationCodeRefusedResolvers<ContextType>;
+  ActivationKeyLetterRequest: ActivationKeyLetterRequestResolvers<ContextType>;
   Address: AddressResolvers<ContextType>;
   Date: GraphQLScalarType;
   DateTime: GraphQLScalarType;

@@ -10,7 +10,7 @@ import { permissions, scopes } from './permissions';
 import { Lpa } from './resolvers/lpa';
 import { Person, TrustCorporation } from './resolvers/people';
 import { Query } from './resolvers/query';
-import { ActivationCodeAccepted, ActivationCodeCheck, ActivationCodeRefused, Mutation } from './resolvers/activation-codes';
+import { ActivationCodeAccepted, ActivationCodeCheck, ActivationCodeRefused, ActivationKeyLetterRequest, Mutation } from './resolvers/activation-codes';
 
 // Use an LPA v2: v1's data with its two traps removed (see schema/use-an-lpa/CHANGELOG.md).
 // Types v2 did not change reuse v1's resolvers.
@@ -24,6 +24,7 @@ const resolvers: Resolvers = {
   ActivationCodeCheck,
   ActivationCodeAccepted,
   ActivationCodeRefused,
+  ActivationKeyLetterRequest,
   LpaResult,
   Lpa,
   LpaNotFound,

@@ -9,8 +9,9 @@ const useCodes = requireScope('codes.use');
 // v1's rules for reading LPAs, and codes.use for the activation code mutations.
 export const permissions = consumerPermissions({
   Query: { lpa: readLpas, lpas: readLpas },
-  Mutation: { validateActivationCode: useCodes, markActivationCodeUsed: useCodes },
+  Mutation: { validateActivationCode: useCodes, markActivationCodeUsed: useCodes, requestActivationKeyLetter: useCodes },
   ActivationCodeAccepted: useCodes,
+  ActivationKeyLetterRequest: useCodes,
   ActivationCodeRefused: useCodes,
   Lpa: readLpas,
   LpaNotFound: readLpas,

@@ -1,7 +1,14 @@
-import type { ActivationCodeCheckResolvers, ActivationCodeAcceptedResolvers, ActivationCodeRefusedResolvers, MutationResolvers } from '../../../../generated/use-an-lpa/v2';
+import type {
+  ActivationCodeAcceptedResolvers,
+  ActivationCodeCheckResolvers,
+  ActivationCodeRefusedResolvers,
+  ActivationKeyLetterRequestResolvers,
+  MutationResolvers,
+} from '../../../../generated/use-an-lpa/v2';
+import { userInputError } from '../../../../graphql/user-input-error';
 import type { CodeCheck } from '../../../../codes/activation-codes';
 import { idempotent } from '../../../../mutations/idempotent-mutation';
-import { formatLpaUid } from '../../../../sirius/lpa-reference';
+import { formatLpaUid, parseLpaUid } from '../../../../sirius/lpa-reference';
 
 // Use an LPA's side of activation codes: check a code, then use it. The caller's name scopes the
 // rate limits; the code itself goes no further than the codes domain (never a log or an error).
@@ -10,6 +17,17 @@ export const Mutation: MutationResolvers = {
     idempotent(context, 'validateActivationCode', args, () => context.codes.validate(args.code, args.lpaUid, args.dateOfBirth, context.caller.name)),
   markActivationCodeUsed: (_root, args, context) =>
     idempotent(context, 'markActivationCodeUsed', args, () => context.codes.markUsed(args.code, args.lpaUid, args.dateOfBirth, context.caller.name)),
+  requestActivationKeyLetter: (_root, args, context) => {
+    const actorUid = parseLpaUid(args.actorUid);
+    if (actorUid === null) throw userInputError('actorUid must be 12 digits starting with 7, written 7000-0000-0799 or 700000000799.', 'actorUid');
+    return idempotent(context, 'requestActivationKeyLetter', { ...args, actorUid }, async () => ({
+      queued: (await context.siriusLetters.request(args.lpaUid, actorUid)) === 'queued',
+    }));
+  },
+};
+
+export const ActivationKeyLetterRequest: ActivationKeyLetterRequestResolvers = {
+  queued: (request) => request.queued,
 };
 
 export const ActivationCodeCheck: ActivationCodeCheckResolvers = {
