@@ -188,6 +188,18 @@ describe('idempotent mutations', () => {
     expect(byArgument.body.data).toEqual(first.body.data);
   });
 
+  it('concurrent requests with one key create one code: each gets it, or is told the first is still running', async () => {
+    const actor = newActor();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => create(actor, DOB, { 'idempotency-key': `together-${actor}` })));
+    const codes = new Set(answers.filter((answer) => answer.status === 200).map((answer) => answer.body.data?.createActivationCodes[0].code));
+    expect(codes.size).toBe(1);
+    for (const answer of answers.filter((candidate) => candidate.status !== 200)) {
+      expect(answer.status).toBe(409);
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    }
+    expect(await checkCode('validateActivationCode', [...codes][0] as string)).toMatchObject({ __typename: 'ActivationCodeAccepted' });
+  });
+
   it('the same key with different input is IDEMPOTENCY_KEY_REUSED, and nothing is done', async () => {
     const actor = newActor();
     await create(actor, DOB, { 'idempotency-key': `k-${actor}` });
