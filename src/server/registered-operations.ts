@@ -7,11 +7,12 @@ import type { GatewayResponse } from './gateway-request';
 import { usesIntrospection, withoutSuggestions, mayExplore } from './exploration-policy';
 import type { TrustedDocuments } from './trusted-documents';
 
-// Registered operations are known before any request: parsed and validated (graphql-js's rules
-// and the query limits) once at start-up, then executed straight on the shielded schema, without
-// Apollo's per-request pipeline. Responses match Apollo's for the same operation (status codes,
-// error codes and masking, content type); test/integration/registered-operations.test.ts runs
-// every registered operation both ways and compares. Anything else goes through Apollo.
+// Registered queries are known before any request: parsed, validated (graphql-js's rules and the
+// query limits) and compiled with graphql-jit once at start-up, then run on the shielded schema
+// without Apollo's per-request pipeline. graphql-jit generates code from these trusted documents
+// only. Responses match Apollo's for the same operation (status codes, error codes and masking,
+// content type): test/integration/registered-operations.test.ts runs every registered operation
+// both ways and compares. Mutations, introspection and ad-hoc queries go through Apollo.
 
 export interface PreparedOperation {
   document: DocumentNode;
