@@ -114,15 +114,20 @@ export async function probe(target: Target, check: (body: { data?: unknown; erro
   return text;
 }
 
-export async function measure(target: Target): Promise<Measured> {
-  const options = { ...target, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, durationSeconds: DURATION_SECONDS };
+export async function measure(target: Target, timing = { warmupSeconds: WARMUP_SECONDS, durationSeconds: DURATION_SECONDS }): Promise<Measured> {
+  const options = { ...target, connections: CONNECTIONS, ...timing };
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(options)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Measured;
 }
 
 export async function residentMegabytes(gatewayUrl: string): Promise<number> {
+  return (await memoryMegabytes(gatewayUrl)).rss;
+}
+
+/** The gateway's own view of its memory, from prom-client's default metrics. */
+export async function memoryMegabytes(gatewayUrl: string): Promise<{ rss: number; heapUsed: number }> {
   const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
-  const bytes = Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1]);
-  return Math.round(bytes / 1024 / 1024);
+  const megabytes = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024 / 1024);
+  return { rss: megabytes('process_resident_memory_bytes'), heapUsed: megabytes('nodejs_heap_size_used_bytes') };
 }
 
