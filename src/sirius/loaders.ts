@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import pLimit from 'p-limit';
+import { concurrencyBound } from './concurrency-bound';
 import { toLookup, type LpaLookup } from './lpa-lookup';
 import { referenceKey, type LpaReference } from './lpa-reference';
 import type { LpaReadThrough } from '../cache/lpa-read-through';
@@ -27,7 +27,7 @@ export interface LoaderOptions {
  * repeated uids, the same LPA reached by two fields) asks Sirius once.
  */
 export function createSiriusLoaders(reads: LpaReadThrough, options: LoaderOptions): SiriusLoaders {
-  const limit = pLimit(options.concurrency);
+  const limit = concurrencyBound(options.concurrency);
   const call = { requestId: options.requestId };
   return {
     lpa: new DataLoader<LpaReference, LpaLookup, string>(

@@ -1,5 +1,6 @@
 // Sirius's words for things, turned once into the neutral constants that consumer schemas build
 // their enums from. Each consumer still decides what it exposes; this module only knows Sirius.
+import { isCalendarDate } from '../calendar-date';
 
 const STATUS_CONSTANTS = {
   Pending: 'PENDING',
@@ -32,18 +33,11 @@ export function statusConstant(status: string): LpaStatusConstant | 'UNRECOGNISE
   return 'UNRECOGNISED';
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A real calendar date as `YYYY-MM-DD`, or null (Sirius has held `0000-00-00` and datetimes). */
 export function isoDate(value: string | null | undefined): string | null {
   if (!value) return null;
-  const match = ISO_DATE.exec(value.slice(0, 10));
-  if (!match) return null;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
-    ? match[0]
-    : null;
+  const day = value.slice(0, 10);
+  return isCalendarDate(day) ? day : null;
 }
 
 /** Sirius uses `""`, `null` and padded strings for "nothing"; consumers get trimmed text or null. */
