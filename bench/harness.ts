@@ -1,6 +1,8 @@
-// Shared by bench/run.ts and bench/profile.ts: starting the processes under test and loading them.
+// Shared by bench/run.ts, profile.ts and soak.ts: starting the processes under test, the requests
+// they send, and loading them.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -32,6 +34,33 @@ process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** A registered use-an-lpa v2 operation and the variables the bench sends it. */
+export interface BenchOperation {
+  document: string;
+  variables: Record<string, unknown>;
+}
+
+const operation = (name: string, variables: Record<string, unknown>): BenchOperation => ({
+  document: readFileSync(`operations/use-an-lpa/v2/${name}.graphql`, 'utf8'),
+  variables,
+});
+export const FIXTURE_UIDS = (JSON.parse(readFileSync('fixtures/sirius/lpas.json', 'utf8')) as { uId: string }[]).map((lpa) => lpa.uId);
+
+/** The Use an LPA viewer: one LPA with donor, attorneys and dates. */
+export const VIEWER = operation('ViewSharedLpa', { uid: '7000-0000-0047' });
+/** The account dashboard: every fixture LPA in one query. */
+export const DASHBOARD = operation('AccountDashboard', { uids: FIXTURE_UIDS });
+
+/** The operation sent by id to a gateway, as a consumer sends it in production (trusted documents). */
+export function byDocumentId(gatewayUrl: string, token: string, op: BenchOperation): Target {
+  return {
+    url: `${gatewayUrl}/use-an-lpa/v2/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ documentId: `sha256:${sha256(op.document)}`, variables: op.variables }),
+  };
 }
 
 /** A child whose first stdout line is JSON describing where it listens. */
@@ -118,10 +147,6 @@ export async function measure(target: Target, timing = { warmupSeconds: WARMUP_S
   const options = { ...target, connections: CONNECTIONS, ...timing };
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(options)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Measured;
-}
-
-export async function residentMegabytes(gatewayUrl: string): Promise<number> {
-  return (await memoryMegabytes(gatewayUrl)).rss;
 }
 
 /** The gateway's own view of its memory, from prom-client's default metrics. */

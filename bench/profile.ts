@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { measure, probe, sha256, startGateway, startReporting } from './harness';
+import { byDocumentId, measure, probe, startGateway, startReporting, VIEWER } from './harness';
 import type { Upstream } from './upstream';
 
 const PROFILE_DIR = 'bench/profiles';
@@ -14,13 +14,7 @@ mkdirSync(PROFILE_DIR, { recursive: true });
 
 const { info: upstream } = await startReporting<Upstream>(['bench/upstream.ts']);
 const gateway = await startGateway(upstream, 3600, ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]);
-const viewer = readFileSync('operations/use-an-lpa/v2/ViewSharedLpa.graphql', 'utf8');
-const target = {
-  url: `${gateway.url}/use-an-lpa/v2/graphql`,
-  method: 'POST' as const,
-  headers: { 'content-type': 'application/json', authorization: `Bearer ${upstream.useAnLpaToken}` },
-  body: JSON.stringify({ documentId: `sha256:${sha256(viewer)}`, variables: { uid: '7000-0000-0047' } }),
-};
+const target = byDocumentId(gateway.url, upstream.useAnLpaToken, VIEWER);
 await probe(target, (body) => body.errors === undefined);
 const measured = await measure(target);
 process.stdout.write(`cache hit under profiling: ${Math.round(measured.rps)} req/s, p99 ${measured.p99} ms\n`);

@@ -8,19 +8,22 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  byDocumentId,
   CONNECTIONS,
+  DASHBOARD,
   DURATION_SECONDS,
+  FIXTURE_UIDS,
   WARMUP_SECONDS,
   measure,
   probe,
-  residentMegabytes,
+  memoryMegabytes,
   setSiriusFaults,
-  sha256,
   siriusCalls,
   startGateway,
   startReporting,
   type Measured,
   type Target,
+  VIEWER,
 } from './harness';
 import type { Upstream } from './upstream';
 
@@ -43,24 +46,13 @@ const { info: upstream } = await startReporting<Upstream>(['bench/upstream.ts'])
 const cached = await startGateway(upstream, 3600);
 const live = await startGateway(upstream, 0);
 
-const viewer = readFileSync('operations/use-an-lpa/v2/ViewSharedLpa.graphql', 'utf8');
-const dashboard = readFileSync('operations/use-an-lpa/v2/AccountDashboard.graphql', 'utf8');
-const uids = (JSON.parse(readFileSync('fixtures/sirius/lpas.json', 'utf8')) as { uId: string }[]).map((lpa) => lpa.uId);
-const viewerVariables = { uid: '7000-0000-0047' };
-const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${upstream.useAnLpaToken}` };
-const viewerById = JSON.stringify({ documentId: `sha256:${sha256(viewer)}`, variables: viewerVariables });
 const isLpa = (body: { data?: unknown; errors?: unknown }) => body.errors === undefined && (body.data as { lpa?: { __typename?: string } })?.lpa?.__typename === 'Lpa';
 const source = (body: { data?: unknown }) => (body.data as { lpa: { freshness: { source: string } } }).lpa.freshness.source;
 
 const targets = {
-  cacheHit: { url: `${cached.url}/use-an-lpa/v2/graphql`, method: 'POST', headers: gatewayHeaders, body: viewerById } satisfies Target,
-  batch: {
-    url: `${cached.url}/use-an-lpa/v2/graphql`,
-    method: 'POST',
-    headers: gatewayHeaders,
-    body: JSON.stringify({ documentId: `sha256:${sha256(dashboard)}`, variables: { uids } }),
-  } satisfies Target,
-  live: { url: `${live.url}/use-an-lpa/v2/graphql`, method: 'POST', headers: gatewayHeaders, body: viewerById } satisfies Target,
+  cacheHit: byDocumentId(cached.url, upstream.useAnLpaToken, VIEWER),
+  batch: byDocumentId(cached.url, upstream.useAnLpaToken, DASHBOARD),
+  live: byDocumentId(live.url, upstream.useAnLpaToken, VIEWER),
   siriusDirect: {
     url: `${upstream.siriusUrl}/api/public/v1/lpas?uid=700000000047`,
     method: 'GET',
@@ -72,7 +64,7 @@ const targets = {
 const viewerAnswer = await probe(targets.cacheHit, isLpa);
 const bodyFile = join(tmpdir(), `sirius-gateway-bench-${process.pid}.json`);
 writeFileSync(bodyFile, viewerAnswer);
-await probe(targets.batch, (body) => body.errors === undefined && (body.data as { lpas: unknown[] }).lpas.length === uids.length);
+await probe(targets.batch, (body) => body.errors === undefined && (body.data as { lpas: unknown[] }).lpas.length === FIXTURE_UIDS.length);
 
 interface Scenario {
   name: string;
@@ -91,7 +83,7 @@ async function floor(mode: string, args: string[], target: (url: string) => Targ
   }
 }
 
-const floorViewer = (url: string): Target => ({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: viewer, variables: viewerVariables }) });
+const floorViewer = (url: string): Target => ({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: VIEWER.document, variables: VIEWER.variables }) });
 
 const scenarios: Scenario[] = [
   { name: 'http-floor', what: 'bare node:http, the viewer answer as fixed bytes', run: () => floor('http-floor', [bodyFile], (url) => ({ url, method: 'POST', headers: {}, body: '{}' }), isLpa) },
@@ -153,7 +145,7 @@ const report = {
     'gateway-live / sirius-direct': ratio('gateway-live', 'sirius-direct'),
     'gateway-cache-hit / http-floor': ratio('gateway-cache-hit', 'http-floor'),
   },
-  rssMegabytesAfterRun: { 'gateway (fresh window 1 h)': await residentMegabytes(cached.url), 'gateway (fresh window 0)': await residentMegabytes(live.url) },
+  rssMegabytesAfterRun: { 'gateway (fresh window 1 h)': (await memoryMegabytes(cached.url)).rss, 'gateway (fresh window 0)': (await memoryMegabytes(live.url)).rss },
 };
 writeFileSync(RESULTS_JSON, `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(RESULTS_MD, markdown(report, previous));

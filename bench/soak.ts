@@ -5,8 +5,8 @@
 // Alternates the viewer and the seven-LPA dashboard in rounds, reads the gateway's own memory
 // metrics after each, and writes bench/SOAK.md.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { memoryMegabytes, measure, probe, sha256, startGateway, startReporting, type Target } from './harness';
+import { writeFileSync } from 'node:fs';
+import { byDocumentId, DASHBOARD, memoryMegabytes, measure, probe, startGateway, startReporting, VIEWER } from './harness';
 import type { Upstream } from './upstream';
 
 const ROUNDS = Number(process.env.BENCH_SOAK_ROUNDS ?? 12);
@@ -20,17 +20,9 @@ const gateway = await startGateway(upstream, 0, [`--max-old-space-size=${HEAP_LI
 let crashed: string | undefined;
 gateway.child.once('exit', (code, signal) => (crashed = `the gateway exited (${signal ?? code})`));
 
-const headers = { 'content-type': 'application/json', authorization: `Bearer ${upstream.useAnLpaToken}` };
-const byId = (file: string, variables: object): Target => ({
-  url: `${gateway.url}/use-an-lpa/v2/graphql`,
-  method: 'POST',
-  headers,
-  body: JSON.stringify({ documentId: `sha256:${sha256(readFileSync(file, 'utf8'))}`, variables }),
-});
-const uids = (JSON.parse(readFileSync('fixtures/sirius/lpas.json', 'utf8')) as { uId: string }[]).map((lpa) => lpa.uId);
 const targets = [
-  { name: 'viewer', target: byId('operations/use-an-lpa/v2/ViewSharedLpa.graphql', { uid: '7000-0000-0047' }) },
-  { name: 'dashboard', target: byId('operations/use-an-lpa/v2/AccountDashboard.graphql', { uids }) },
+  { name: 'viewer', target: byDocumentId(gateway.url, upstream.useAnLpaToken, VIEWER) },
+  { name: 'dashboard', target: byDocumentId(gateway.url, upstream.useAnLpaToken, DASHBOARD) },
 ];
 for (const { target } of targets) await probe(target, (body) => body.errors === undefined);
 
