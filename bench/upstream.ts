@@ -29,7 +29,7 @@ const signingSecret = randomBytes(32).toString('hex');
 const secretName = 'sirius-gateway/bench-signing-secret';
 const simulator = await startSiriusSimulator({ port: 0, signingSecret });
 const dynamo = await startLocalDynamo({ inMemory: true });
-const admin = createDynamoClient({ region: 'eu-west-2', endpoint: dynamo.endpoint, timeoutMs: 5_000 });
+const admin = createDynamoClient({ region: 'eu-west-2', endpoint: dynamo.endpoint, timeoutMs: 5_000, deadlineMs: 15_000 });
 await ensureTable(admin, LOCAL_TABLE_NAME);
 await ensureTable(admin, LOCAL_CODES_TABLE_NAME);
 admin.destroy();

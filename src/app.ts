@@ -8,7 +8,7 @@ import { createGatewayHandler, type GatewayHandler } from './server/gateway-hand
 import { CacheStore } from './cache/cache-store';
 import { createDynamoClient } from './cache/dynamodb-client';
 import { LpaReadThrough } from './cache/lpa-read-through';
-import { createMetrics } from './observability/metrics';
+import { createMetrics, type GatewayMetrics } from './observability/metrics';
 import { observerFor } from './observability/request-stats';
 import { startTracing } from './observability/tracing';
 import { createReadinessCheck } from './server/readiness';
@@ -24,12 +24,18 @@ import { SiriusClient } from './sirius/sirius-client';
 import { ActivationCodes } from './codes/activation-codes';
 import { codeSecrets } from './codes/code-secrets';
 import { CodeStore } from './codes/code-store';
+import { AttemptLock } from './codes/attempt-lock';
+import { reportingUnavailability } from './codes/codes-unavailable';
+import { LetterLimits } from './codes/letter-limits';
+import { ShardedRateLimit } from './codes/sharded-rate-limit';
 import { IdempotencyStore } from './mutations/idempotency-store';
 
 /** The gateway, independent of how it is hosted (node:http in src/main.ts, Lambda in src/lambda.ts). */
 export interface App {
   handle: GatewayHandler;
   endpoints: readonly GraphQLEndpoint[];
+  /** Served on their own listener outside the embedded default (see config.metrics). */
+  metrics: GatewayMetrics;
   /** Exports buffered telemetry (Lambda calls it before its instance may be frozen). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -59,9 +65,9 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
 
   const sign = createRequestSigner({ secrets: secretSource(config.sirius.signingSecret, siriusSigningSecret, 'SIRIUS_SIGNING_SECRET_NAME'), sessionData: config.sirius.sessionData });
-  const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl }, sign, logger);
+  const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl, onInvalidAnswer: (reason) => metrics.siriusInvalidAnswer(reason) }, sign, logger);
   const metrics = createMetrics({ circuitState: () => sirius.circuitState() });
-  const dynamo = createDynamoClient({ region: config.cache.region, endpoint: cacheTable.endpoint, timeoutMs: config.cache.timeoutMs });
+  const dynamo = createDynamoClient({ region: config.cache.region, endpoint: cacheTable.endpoint, timeoutMs: config.cache.timeoutMs, deadlineMs: config.cache.deadlineMs });
   const cache = new CacheStore({
     client: dynamo,
     tableName: cacheTable.tableName,
@@ -70,13 +76,20 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     retainSeconds: Math.max(config.cache.freshSeconds, config.cache.staleIfErrorSeconds),
     logger,
     onWriteFault: metrics.cacheWriteFault,
+    breakerFailures: config.cache.breakerFailures,
+    breakerHalfOpenSeconds: config.cache.breakerHalfOpenSeconds,
   });
   const reads = new LpaReadThrough(sirius, cache, config.cache, logger, metrics);
   // The codes table is the record, not a cache: its client waits longer and faults are errors.
-  const codesDynamo = createDynamoClient({ region: config.cache.region, endpoint: codesTable.endpoint, timeoutMs: CODES_DYNAMODB_TIMEOUT_MS });
+  // Its faults that a retry may outlast (timeouts, throttling) answer CODES_UNAVAILABLE.
+  const codesDynamo = reportingUnavailability(createDynamoClient({ region: config.cache.region, endpoint: codesTable.endpoint, timeoutMs: config.codes.dynamoTimeoutMs, deadlineMs: config.codes.dynamoDeadlineMs }), logger);
   const secrets = codeSecrets(secretSource(config.codes.secret, codesSecret, 'CODES_SECRET_NAME'));
-  const codes = new ActivationCodes(new CodeStore(codesDynamo, codesTable.tableName), secrets, config.codes, metrics.activationCode);
-  const idempotency = new IdempotencyStore(codesDynamo, codesTable.tableName, secrets, { retainSeconds: 24 * 3600, leaseSeconds: 30 });
+  const codeStore = new CodeStore(codesDynamo, codesTable.tableName);
+  const callerLimits = new ShardedRateLimit(codeStore);
+  const attempts = new AttemptLock(codesDynamo, codesTable.tableName, { maxFailures: config.codes.lockAfterFailures, windowSeconds: config.codes.lockSeconds });
+  const codes = new ActivationCodes(codeStore, attempts, callerLimits, secrets, config.codes, metrics.activationCode);
+  const letters = new LetterLimits(codeStore, callerLimits, config.codes, metrics.activationCode);
+  const idempotency = new IdempotencyStore(codesDynamo, codesTable.tableName, secrets, { retainSeconds: 24 * 3600, leaseSeconds: config.codes.idempotencyLeaseSeconds, logger });
   const explorable = dev !== undefined;
   const manifest = loadManifest();
   const endpoints = await Promise.all(
@@ -97,8 +110,9 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     authenticate: createAuthenticator(verifier, registry, logger),
     maxBodyBytes: config.maxBodyBytes,
     trustedDocuments: config.trustedDocuments,
-    readiness: createReadinessCheck(sirius, cache),
+    readiness: createReadinessCheck(sirius, cache, config.readiness),
     metrics,
+    servesMetrics: config.metrics.port === undefined,
     logger,
     createContext: (requestId, caller, stats, idempotencyKey) => ({
       requestId,
@@ -106,14 +120,16 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       explorable,
       codes,
       mutations: { idempotency },
-      siriusLetters: { request: (caseUid, actorUid) => sirius.requestCodeLetter(caseUid, actorUid, { requestId }) },
+      // Rate limited per actor and per caller before Sirius is asked to post anything.
+      siriusLetters: { request: (caseUid, actorUid) => letters.request(caseUid, actorUid, caller.name, () => sirius.requestCodeLetter(caseUid, actorUid, { requestId })) },
       idempotencyKey,
-      loaders: createSiriusLoaders(reads, { requestId, concurrency: config.sirius.concurrencyPerRequest, observer: observerFor(stats) }),
+      loaders: createSiriusLoaders(reads, { requestId, concurrency: config.sirius.concurrencyPerRequest, maxLpas: config.sirius.maxLpasPerRequest, observer: observerFor(stats) }),
     }),
   });
   return {
     handle,
     endpoints,
+    metrics,
     flush: async () => tracing?.flush(),
     async close() {
       await Promise.all(endpoints.map((endpoint) => endpoint.server.stop()));
@@ -124,8 +140,6 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     },
   };
 }
-
-const CODES_DYNAMODB_TIMEOUT_MS = 2_000;
 
 type ConfiguredSecret = GatewayConfig['sirius']['signingSecret'];
 

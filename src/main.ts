@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   for (const endpoint of gateway.endpoints) {
     logger.info({ url: endpoint.url }, `serving ${endpoint.consumer} ${endpoint.version}`);
   }
-  logger.info({ url: `${gateway.url}/health/live`, embedded: config.embedded }, 'sirius-gateway ready');
+  logger.info({ url: `${gateway.url}/health/live`, metrics: gateway.metricsUrl, embedded: config.embedded }, 'sirius-gateway ready');
 
   let stopping = false;
   const stop = (signal: string) => {

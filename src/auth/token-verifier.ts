@@ -1,7 +1,7 @@
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 
 /** What a verified access token says about the calling service. */
 export interface VerifiedToken {
@@ -29,7 +29,15 @@ export type IssuerConfig =
       audience: string;
       /** Claim naming the client: `client_id` (Cognito, OAuth 2 JWT profile), `azp` or `appid` (Entra ID). */
       clientIdClaim: string;
+      /** The claim that marks an access token, for issuers that set neither `typ: at+jwt` nor
+       *  `token_use: access` (Entra ID: `idtyp=app`). Undefined: one of those two is required. */
+      accessTokenClaim?: AccessTokenClaim;
     };
+
+export interface AccessTokenClaim {
+  name: string;
+  value: string;
+}
 
 export interface VerifierOptions {
   issuer: IssuerConfig;
@@ -50,16 +58,12 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     penaltyBox: new SimplePenaltyBox({ waitSeconds: options.jwksRefetchSeconds }),
     ...(options.jwksFetcher ? { fetcher: options.jwksFetcher } : {}),
   });
-  // aws-jwt-verify checks signature, issuer, audience or client id, exp and nbf, and the
-  // algorithm against the key; this also pins the header's alg to asymmetric ones.
-  const customJwtCheck = ({ header }: { header: { alg?: string } }) => {
-    if (!header.alg || !ALLOWED_ALGORITHMS.has(header.alg)) throw new Error(`algorithm ${header.alg} not allowed`);
-  };
   const issuer = options.issuer;
   if (issuer.kind === 'cognito') {
     if (options.clientIds.length === 0) throw new Error('The caller registry names no client ids for the Cognito issuer');
+    // tokenUse: 'access' refuses Cognito's ID tokens.
     const verifier = CognitoJwtVerifier.create(
-      { userPoolId: issuer.userPoolId, tokenUse: 'access', clientId: options.clientIds, customJwtCheck },
+      { userPoolId: issuer.userPoolId, tokenUse: 'access', clientId: options.clientIds, customJwtCheck: checkEveryToken },
       { jwksCache },
     );
     return {
@@ -70,6 +74,10 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       },
     };
   }
+  const customJwtCheck = (jwt: Jwt) => {
+    checkEveryToken(jwt);
+    checkAccessToken(jwt, issuer.accessTokenClaim);
+  };
   const verifier = JwtVerifier.create(
     { issuer: issuer.issuer, jwksUri: issuer.jwksUri, audience: issuer.audience, customJwtCheck },
     { jwksCache },
@@ -85,9 +93,43 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   };
 }
 
-/** aws-jwt-verify has checked `exp` is present and in the future; a token without one is never remembered. */
+interface Jwt {
+  header: JwtHeader;
+  payload: JwtPayload;
+}
+
+/**
+ * aws-jwt-verify checks the signature, issuer, audience or client id, the algorithm against the
+ * key, and `exp` and `nbf` only when present. Every token must also be signed with an asymmetric
+ * algorithm, carry `exp` (else it would be good forever) and `iat`, and not be an ID token.
+ */
+function checkEveryToken({ header, payload }: Jwt): void {
+  if (!header.alg || !ALLOWED_ALGORITHMS.has(header.alg)) throw new Error(`algorithm ${header.alg} not allowed`);
+  if (payload.exp === undefined) throw new Error('token has no exp');
+  if (payload.iat === undefined) throw new Error('token has no iat');
+  // OpenID Connect puts a nonce only in ID tokens, which say who signed in, not what may be called;
+  // a token that calls itself anything but an access token is refused whatever else it carries.
+  if (payload.nonce !== undefined) throw new Error('token has a nonce: an ID token, not an access token');
+  if (payload.token_use !== undefined && payload.token_use !== 'access') throw new Error(`token_use ${String(payload.token_use)}: not an access token`);
+}
+
+/** RFC 9068 access tokens say `typ: at+jwt` (media type, case-insensitive, optionally `application/`);
+ *  Cognito's and others' say `token_use: access`; some issuers only a claim of their own. */
+function checkAccessToken({ header, payload }: Jwt, claim: AccessTokenClaim | undefined): void {
+  if (claim) {
+    if (payload[claim.name] !== claim.value) throw new Error(`not an access token: no ${claim.name}=${claim.value} claim`);
+    return;
+  }
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
+  if (typ !== 'at+jwt' && typ !== 'application/at+jwt' && payload.token_use !== 'access') {
+    throw new Error('not an access token: neither typ at+jwt nor token_use access');
+  }
+}
+
+/** checkEveryToken has refused a token without `exp`; this only tells the type checker so. */
 function expiryOf(payload: JwtPayload): number {
-  return typeof payload.exp === 'number' ? payload.exp : 0;
+  if (payload.exp === undefined) throw new Error('token has no exp');
+  return payload.exp;
 }
 
 /** OAuth `scope` (space separated), Entra's `scp` or app `roles`, stripped of our prefix. */

@@ -1,6 +1,8 @@
 import { generateActivationCode, normaliseActivationCode } from './activation-code';
+import type { AttemptLock } from './attempt-lock';
 import type { CodeSecrets } from './code-secrets';
 import type { CodeRecord, CodeStore } from './code-store';
+import type { ShardedRateLimit } from './sharded-rate-limit';
 
 // The activation codes service OPG ran beside Sirius (opg-data-lpa-codes), owned by the gateway:
 // case management creates and revokes codes; Use an LPA validates them and marks them used.
@@ -37,6 +39,9 @@ export type CodeCheck =
   | { outcome: 'no-match' | 'expired' | 'used' | 'revoked' }
   | { outcome: 'too-many-attempts'; retryAfterSeconds: number };
 
+/** An answer that may be different a little later: never kept as an idempotent result. */
+export const isTransientCheck = (check: CodeCheck): boolean => check.outcome === 'too-many-attempts';
+
 export interface CodeStatusView {
   status: 'active' | 'used' | 'revoked' | 'expired';
   createdAt: number;
@@ -56,6 +61,8 @@ const MAX_COLLISION_RETRIES = 3;
 export class ActivationCodes {
   constructor(
     private readonly store: CodeStore,
+    private readonly attempts: AttemptLock,
+    private readonly callers: ShardedRateLimit,
     private readonly secrets: CodeSecrets,
     private readonly policy: CodePolicy,
     private readonly counted: CodeOutcomeCounter = () => undefined,
@@ -107,13 +114,22 @@ export class ActivationCodes {
     return check;
   }
 
-  /** Uses the code: of any number of concurrent calls for one code, exactly one succeeds. */
-  async markUsed(input: string, lpaUid: string, dateOfBirth: string, caller: string): Promise<CodeCheck> {
+  /**
+   * Uses the code: of any number of concurrent calls for one code, exactly one succeeds. `usedBy`,
+   * a digest of the request's idempotency key, is recorded with the use, so that a retry of the
+   * successful request (whose kept answer was lost) is told it succeeded rather than `USED`.
+   */
+  async markUsed(input: string, lpaUid: string, dateOfBirth: string, caller: string, usedBy?: string): Promise<CodeCheck> {
     const { check, record } = await this.check(input, lpaUid, dateOfBirth, caller);
     let result = check;
-    if (check.outcome === 'valid' && record && !(await this.store.leaveActive(record.codeHash, 'used', this.now()))) {
+    if (record && check.outcome === 'used' && usedBy !== undefined && record.usedBy === usedBy) {
+      result = { outcome: 'valid', actorUid: record.actorUid };
+    } else if (check.outcome === 'valid' && record && !(await this.store.leaveActive(record.codeHash, 'used', this.now(), usedBy))) {
       const now = await this.store.getCode(record.codeHash);
-      result = { outcome: now?.status === 'used' ? 'used' : now?.status === 'revoked' ? 'revoked' : 'expired' };
+      result =
+        now?.status === 'used' && usedBy !== undefined && now.usedBy === usedBy
+          ? check
+          : { outcome: now?.status === 'used' ? 'used' : now?.status === 'revoked' ? 'revoked' : 'expired' };
     }
     this.counted('mark-used', result.outcome);
     return result;
@@ -123,25 +139,25 @@ export class ActivationCodes {
     const now = this.now();
     const minute = Math.floor(now / 60_000);
     const nextMinute = Math.ceil((minute + 1) * 60 - now / 1000);
-    if ((await this.store.count(`rate#caller#${caller}#${minute}`, 120, now)) > this.policy.perCallerPerMinute) {
+    if (!(await this.callers.allows(`rate#caller#${caller}`, minute, this.policy.perCallerPerMinute, 120, now))) {
       return { check: { outcome: 'too-many-attempts', retryAfterSeconds: nextMinute } };
     }
     const code = normaliseActivationCode(input);
-    // Something that cannot be a code is checked as a code that does not exist: the same answer.
+    // Something that cannot be a code is checked as a code that does not exist: the same answer,
+    // the same reads and writes (its hash is never a stored code's).
     const codeHash = await this.secrets.codeHash(code ?? input.slice(0, 64));
     if ((await this.store.count(`rate#code#${codeHash}#${minute}`, 120, now)) > this.policy.perCodePerMinute) {
       return { check: { outcome: 'too-many-attempts', retryAfterSeconds: nextMinute } };
     }
-    const failures = await this.store.failures(codeHash, now);
-    if (failures.count >= this.policy.lockAfterFailures) {
-      return { check: { outcome: 'too-many-attempts', retryAfterSeconds: Math.max(1, Math.ceil((failures.lastAt + this.policy.lockSeconds * 1000 - now) / 1000)) } };
-    }
-    const record = code ? await this.store.getCode(codeHash) : undefined;
-    const dateOfBirthHash = await this.secrets.dateOfBirthHash(lpaUid, record?.actorUid ?? '-', dateOfBirth);
-    if (!record || record.lpaUid !== lpaUid || record.dateOfBirthHash !== dateOfBirthHash) {
-      await this.store.recordFailure(codeHash, this.policy.lockSeconds, now);
-      return { check: { outcome: 'no-match' } };
-    }
+    // At most lockAfterFailures guesses at a code are ever evaluated: see attempt-lock.ts.
+    const guess = await this.attempts.guess(codeHash, async () => {
+      const found = await this.store.getCode(codeHash);
+      const dateOfBirthHash = await this.secrets.dateOfBirthHash(lpaUid, found?.actorUid ?? '-', dateOfBirth);
+      return found && found.lpaUid === lpaUid && found.dateOfBirthHash === dateOfBirthHash ? found : undefined;
+    });
+    if (guess.kind === 'locked') return { check: { outcome: 'too-many-attempts', retryAfterSeconds: guess.retryAfterSeconds } };
+    if (guess.kind === 'no-match') return { check: { outcome: 'no-match' } };
+    const record = guess.value;
     if (record.status !== 'active') return { check: { outcome: record.status }, record };
     if (record.validUntil <= now) return { check: { outcome: 'expired' }, record };
     // A code replaced by a newer one (and not yet marked revoked, after a crash) is revoked.

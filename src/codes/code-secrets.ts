@@ -5,22 +5,26 @@ import type { SecretSource } from '../sirius/request-signer';
 // HMAC-SHA256 under a secret the table does not hold (a leaked table cannot be brute-forced
 // offline: 2^59 codes is within reach for a plain hash). An idempotent create must return the
 // same code on a retry, so that one result is kept encrypted (AES-256-GCM) for its 24 hours.
-// Both keys are derived (HKDF) from one secret: Secrets Manager in production.
+// Idempotency records are found and compared by keyed digests too: their input holds dates of
+// birth, which an unkeyed hash would give away to anyone trying the 46,000 days since 1900.
+// Every key is derived (HKDF, one info string each) from one secret: Secrets Manager in production.
 
 export interface CodeSecrets {
   codeHash(code: string): Promise<string>;
   dateOfBirthHash(lpaUid: string, actorUid: string, dateOfBirth: string): Promise<string>;
+  /** A keyed digest of any text that may hold personal data (idempotency keys and input). */
+  fingerprint(text: string): Promise<string>;
   seal(plaintext: string): Promise<string>;
   open(sealed: string): Promise<string>;
 }
 
 export function codeSecrets(secrets: SecretSource): CodeSecrets {
-  let derived: { secret: string; hmacKey: Buffer; sealKey: Buffer } | undefined;
+  let derived: { secret: string; hmacKey: Buffer; sealKey: Buffer; fingerprintKey: Buffer } | undefined;
   const keys = async () => {
     const secret = await secrets.current();
     if (derived?.secret !== secret) {
       const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'sirius-gateway-codes', info, 32));
-      derived = { secret, hmacKey: derive('hmac'), sealKey: derive('seal') };
+      derived = { secret, hmacKey: derive('hmac'), sealKey: derive('seal'), fingerprintKey: derive('fingerprint') };
     }
     return derived;
   };
@@ -28,6 +32,7 @@ export function codeSecrets(secrets: SecretSource): CodeSecrets {
   return {
     codeHash: (code) => hmac(`code:${code}`),
     dateOfBirthHash: (lpaUid, actorUid, dateOfBirth) => hmac(`dob:${lpaUid}:${actorUid}:${dateOfBirth}`),
+    fingerprint: async (text) => createHmac('sha256', (await keys()).fingerprintKey).update(text).digest('base64url'),
     async seal(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', (await keys()).sealKey, iv);

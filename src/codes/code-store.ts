@@ -10,9 +10,11 @@ import {
 // The codes table (one table, key `pk`, TTL on `ttl`). Items:
 //   code#<hash>                 one code: its LPA, actor, date-of-birth hash, status and dates
 //   actor#<lpaUid>#<actorUid>   the actor's current code (its hash): the only code that can be used
-//   fail#<hash>                 failed validations of a code (or of a code that does not exist)
-//   rate#<scope>#<id>#<minute>  attempts in one minute, for rate limits
-//   idem#…                      idempotency records (src/codes/idempotency-store.ts)
+//   fail#<hash>                 guesses at a code (or at one that does not exist): attempt-lock.ts
+//   rate#<scope>#<id>#<window>  attempts in one minute (or day), for rate limits
+//   idem#<digest>               idempotency records (src/mutations/idempotency-store.ts)
+// Keys and attributes hold uids, keyed digests (code-secrets.ts) and sealed results: never a
+// code, a date of birth, or an unkeyed hash of either.
 // Every state change is a conditional write, so two concurrent requests can never both use, or
 // use and revoke, one code. There are no transactions (dynalite has none): the actor's pointer
 // decides which code is current, so a code orphaned by a crash mid-create can never be used.
@@ -29,6 +31,8 @@ export interface CodeRecord {
   validUntil: number;
   usedAt?: number;
   revokedAt?: number;
+  /** Which idempotency key used it (a keyed digest), so that its own retry is told it succeeded. */
+  usedBy?: string;
 }
 
 /** Items outlive their codes by this much, so that "expired" and "used" can still be told. */
@@ -82,6 +86,7 @@ export class CodeStore {
       validUntil: Number(Item.validUntil?.N),
       ...(Item.usedAt?.N ? { usedAt: Number(Item.usedAt.N) } : {}),
       ...(Item.revokedAt?.N ? { revokedAt: Number(Item.revokedAt.N) } : {}),
+      ...(Item.usedBy?.S ? { usedBy: Item.usedBy.S } : {}),
     };
   }
 
@@ -109,17 +114,18 @@ export class CodeStore {
    * active → used or revoked, only if still active (and, to use it, not expired). Exactly one of
    * any number of concurrent transitions of one code succeeds.
    */
-  async leaveActive(codeHash: string, to: 'used' | 'revoked', nowMs: number): Promise<boolean> {
+  async leaveActive(codeHash: string, to: 'used' | 'revoked', nowMs: number, usedBy?: string): Promise<boolean> {
     const at = to === 'used' ? 'usedAt' : 'revokedAt';
+    const by = to === 'used' ? usedBy : undefined;
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: s(`code#${codeHash}`) },
-          UpdateExpression: `SET #status = :to, ${at} = :now`,
+          UpdateExpression: `SET #status = :to, ${at} = :now${by !== undefined ? ', usedBy = :by' : ''}`,
           ConditionExpression: to === 'used' ? '#status = :active AND validUntil > :now' : '#status = :active',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':to': s(to), ':active': s('active'), ':now': n(nowMs) },
+          ExpressionAttributeValues: { ':to': s(to), ':active': s('active'), ':now': n(nowMs), ...(by !== undefined ? { ':by': s(by) } : {}) },
         }),
       );
       return true;
@@ -144,33 +150,20 @@ export class CodeStore {
     return Number(Attributes?.attempts?.N ?? 0);
   }
 
-  /** Failed validations of a code since its last lock window ended. */
-  async failures(codeHash: string, nowMs: number): Promise<{ count: number; lastAt: number }> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: s(`fail#${codeHash}`) }, ConsistentRead: true }));
-    const lastAt = Number(Item?.lastAt?.N ?? 0);
-    return Item && Number(Item.ttl?.N) * 1000 > nowMs ? { count: Number(Item.failures?.N ?? 0), lastAt } : { count: 0, lastAt };
-  }
-
-  /** Records a failure; the count starts again once `windowSeconds` pass without one. */
-  async recordFailure(codeHash: string, windowSeconds: number, nowMs: number): Promise<void> {
-    const ttl = n(Math.ceil(nowMs / 1000) + windowSeconds);
+  /** Takes one back from a counter (an attempt that did nothing), never reviving an expired one. */
+  async uncount(key: string): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: { pk: s(`fail#${codeHash}`) },
-          UpdateExpression: 'ADD failures :one SET lastAt = :now, #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#ttl) OR #ttl > :nowSeconds',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':one': n(1), ':now': n(nowMs), ':ttl': ttl, ':nowSeconds': n(Math.floor(nowMs / 1000)) },
+          Key: { pk: s(key) },
+          UpdateExpression: 'ADD attempts :minusOne',
+          ConditionExpression: 'attempts > :zero',
+          ExpressionAttributeValues: { ':minusOne': n(-1), ':zero': n(0) },
         }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // The last window has passed (DynamoDB's TTL deletes lazily): start counting again.
-      await this.client.send(
-        new PutItemCommand({ TableName: this.tableName, Item: { pk: s(`fail#${codeHash}`), failures: n(1), lastAt: n(nowMs), ttl } }),
-      );
     }
   }
 }

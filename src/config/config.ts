@@ -28,15 +28,27 @@ const EnvSchema = z
     SIRIUS_SESSION_DATA: z.string().min(1).default('sirius-gateway'),
     SIRIUS_BREAKER_FAILURES: positiveInt.default(5),
     SIRIUS_BREAKER_HALF_OPEN_SECONDS: positiveInt.default(10),
+    // About 1 MB: a real LPA is a few kilobytes; anything far larger is a fault, never buffered whole.
+    SIRIUS_MAX_RESPONSE_BYTES: positiveInt.default(1_048_576),
+    MAX_LPAS_PER_REQUEST: positiveInt.default(50),
     CACHE_FRESH_SECONDS: z.coerce.number().int().min(0).default(30),
     CACHE_STALE_IF_ERROR_SECONDS: z.coerce.number().int().min(0).default(172_800),
     CACHE_TABLE_NAME: z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
     CACHE_COMPRESS_ABOVE_BYTES: positiveInt.default(16_384),
     CACHE_WRITE_WAIT_MS: z.coerce.number().int().min(0).default(100),
     CACHE_MEMORY_ENTRIES: z.coerce.number().int().min(0).default(1000),
+    CACHE_MEMORY_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+    CACHE_BREAKER_FAILURES: positiveInt.default(5),
+    CACHE_BREAKER_HALF_OPEN_SECONDS: positiveInt.default(5),
     CACHE_IN_MEMORY: z.enum(['0', '1']).default('0'),
     DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     DYNAMODB_TIMEOUT_MS: positiveInt.default(300),
+    DYNAMODB_DEADLINE_MS: positiveInt.optional(),
+    CODES_DYNAMODB_TIMEOUT_MS: positiveInt.default(1_000),
+    CODES_DYNAMODB_DEADLINE_MS: positiveInt.optional(),
+    METRICS_PORT: port.optional(),
+    READINESS_CACHE_SECONDS: z.coerce.number().int().min(0).default(5),
+    READINESS_DEADLINE_MS: positiveInt.default(1_000),
     AWS_REGION: z.string().min(1).default('eu-west-2'),
     AUTH_ISSUER: z.enum(['cognito', 'oidc']).optional(),
     COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must look like eu-west-2_AbCdEf123').optional(),
@@ -44,6 +56,12 @@ const EnvSchema = z
     OIDC_JWKS_URI: z.url({ protocol: /^https?$/ }).optional(),
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_CLIENT_ID_CLAIM: z.string().min(1).default('client_id'),
+    // For issuers whose access tokens carry neither typ at+jwt nor token_use access (Entra ID: idtyp=app).
+    OIDC_ACCESS_TOKEN_CLAIM: z
+      .string()
+      .regex(/^[^=\s]+=\S+$/, 'must be name=value: the claim every access token carries, e.g. idtyp=app for Entra ID')
+      .transform((setting) => ({ name: setting.slice(0, setting.indexOf('=')), value: setting.slice(setting.indexOf('=') + 1) }))
+      .optional(),
     AUTH_SCOPE_PREFIX: z.string().default('sirius-gateway/'),
     JWKS_REFETCH_SECONDS: positiveInt.default(10),
     CALLER_REGISTRY_FILE: z.string().min(1).optional(),
@@ -63,6 +81,9 @@ const EnvSchema = z
     CODES_LOCK_SECONDS: positiveInt.default(900),
     CODES_CHECKS_PER_MINUTE_PER_CALLER: positiveInt.default(600),
     CODES_CHECKS_PER_MINUTE_PER_CODE: positiveInt.default(10),
+    CODES_LETTERS_PER_ACTOR_PER_DAY: positiveInt.default(3),
+    CODES_LETTERS_PER_MINUTE_PER_CALLER: positiveInt.default(60),
+    IDEMPOTENCY_LEASE_SECONDS: positiveInt.default(30),
     // OpenTelemetry's own variable names, so an ADOT/collector setup configures us unchanged.
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -112,6 +133,11 @@ const EnvSchema = z
   .refine((env) => env.AUTH_ISSUER !== 'oidc' || (env.OIDC_ISSUER && env.OIDC_JWKS_URI && env.OIDC_AUDIENCE), {
     path: ['OIDC_ISSUER'],
     message: 'OIDC_ISSUER, OIDC_JWKS_URI and OIDC_AUDIENCE are all required when AUTH_ISSUER=oidc',
+  })
+  // Ignoring it silently would leave whoever set it believing their issuer's tokens are checked by it.
+  .refine((env) => env.OIDC_ACCESS_TOKEN_CLAIM === undefined || env.AUTH_ISSUER === 'oidc', {
+    path: ['OIDC_ACCESS_TOKEN_CLAIM'],
+    message: 'applies only when AUTH_ISSUER=oidc',
   });
 
 export interface GatewayConfig {
@@ -131,6 +157,10 @@ export interface GatewayConfig {
     concurrencyPerRequest: number;
     breakerFailures: number;
     breakerHalfOpenSeconds: number;
+    /** A larger answer is abandoned as it arrives (SIRIUS_UNAVAILABLE), never buffered or cached. */
+    maxResponseBytes: number;
+    /** Distinct LPAs one request may read: whatever the document, one request costs at most this. */
+    maxLpasPerRequest: number;
     /** A literal secret (tests, non-production) or a Secrets Manager name; embedded: generated. */
     signingSecret: { kind: 'literal'; value: string } | { kind: 'secrets-manager'; name: string; refreshSeconds: number } | undefined;
     sessionData: string;
@@ -142,8 +172,15 @@ export interface GatewayConfig {
     writeWaitMs: number;
     /** LPAs kept in process memory while fresh, in front of DynamoDB (0: none). */
     memoryEntries: number;
+    /** …and at most this many bytes of them. */
+    memoryBytes: number;
+    /** Consecutive DynamoDB faults after which the cache is skipped for `breakerHalfOpenSeconds`. */
+    breakerFailures: number;
+    breakerHalfOpenSeconds: number;
     region: string;
+    /** One DynamoDB attempt, and the whole call (retries included). */
     timeoutMs: number;
+    deadlineMs: number;
     /** Undefined on the embedded default until local DynamoDB (dynalite) has started. */
     tableName: string | undefined;
     endpoint: string | undefined;
@@ -172,11 +209,27 @@ export interface GatewayConfig {
     lockSeconds: number;
     perCallerPerMinute: number;
     perCodePerMinute: number;
+    /** Letters one actor of one LPA may be sent per (UTC) day, and one caller may ask for per minute. */
+    lettersPerActorPerDay: number;
+    lettersPerMinutePerCaller: number;
+    /** How long an idempotent mutation's attempt holds its key before a retry may take over. */
+    idempotencyLeaseSeconds: number;
+    /** The codes table is the record, not a cache: it may wait longer, but never unboundedly. */
+    dynamoTimeoutMs: number;
+    dynamoDeadlineMs: number;
   };
   /** `enforce`: only registered operations run; `allow`: ad-hoc ones too (logged). */
   trustedDocuments: 'enforce' | 'allow';
   /** OTLP/HTTP traces URL; undefined: no spans are recorded or exported. */
   tracing: { endpoint: string | undefined; serviceName: string };
+  /**
+   * Where /metrics is served: on the main listener only on the embedded default; elsewhere on its
+   * own port (default 9464, Prometheus's convention), so a load balancer forwarding the main port
+   * never exposes it.
+   */
+  metrics: { port: number | undefined };
+  /** One readiness probe answers every caller for `cacheMs`; each dependency has `deadlineMs`. */
+  readiness: { cacheMs: number; deadlineMs: number };
 }
 
 export class ConfigError extends Error {
@@ -219,6 +272,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       concurrencyPerRequest: e.SIRIUS_CONCURRENCY_PER_REQUEST,
       breakerFailures: e.SIRIUS_BREAKER_FAILURES,
       breakerHalfOpenSeconds: e.SIRIUS_BREAKER_HALF_OPEN_SECONDS,
+      maxResponseBytes: e.SIRIUS_MAX_RESPONSE_BYTES,
+      maxLpasPerRequest: e.MAX_LPAS_PER_REQUEST,
       signingSecret: e.SIRIUS_SIGNING_SECRET_NAME
         ? { kind: 'secrets-manager', name: e.SIRIUS_SIGNING_SECRET_NAME, refreshSeconds: e.SIRIUS_SECRET_REFRESH_SECONDS }
         : e.SIRIUS_SIGNING_SECRET
@@ -232,8 +287,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       compressAboveBytes: e.CACHE_COMPRESS_ABOVE_BYTES,
       writeWaitMs: e.CACHE_WRITE_WAIT_MS,
       memoryEntries: e.CACHE_MEMORY_ENTRIES,
+      memoryBytes: e.CACHE_MEMORY_BYTES,
+      breakerFailures: e.CACHE_BREAKER_FAILURES,
+      breakerHalfOpenSeconds: e.CACHE_BREAKER_HALF_OPEN_SECONDS,
       region: e.AWS_REGION,
       timeoutMs: e.DYNAMODB_TIMEOUT_MS,
+      // Two attempts, and nothing more: a cache that cannot answer is skipped (it fails open).
+      deadlineMs: e.DYNAMODB_DEADLINE_MS ?? 2 * e.DYNAMODB_TIMEOUT_MS,
       tableName: e.CACHE_TABLE_NAME,
       endpoint: e.DYNAMODB_ENDPOINT,
       inMemory: e.CACHE_IN_MEMORY === '1',
@@ -244,7 +304,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
         e.AUTH_ISSUER === 'cognito'
           ? { kind: 'cognito', userPoolId: e.COGNITO_USER_POOL_ID! }
           : e.AUTH_ISSUER === 'oidc'
-            ? { kind: 'oidc', issuer: e.OIDC_ISSUER!, jwksUri: e.OIDC_JWKS_URI!, audience: e.OIDC_AUDIENCE!, clientIdClaim: e.OIDC_CLIENT_ID_CLAIM }
+            ? {
+                kind: 'oidc',
+                issuer: e.OIDC_ISSUER!,
+                jwksUri: e.OIDC_JWKS_URI!,
+                audience: e.OIDC_AUDIENCE!,
+                clientIdClaim: e.OIDC_CLIENT_ID_CLAIM,
+                accessTokenClaim: e.OIDC_ACCESS_TOKEN_CLAIM,
+              }
             : undefined,
       scopePrefix: e.AUTH_SCOPE_PREFIX,
       jwksRefetchSeconds: e.JWKS_REFETCH_SECONDS,
@@ -271,6 +338,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       lockSeconds: e.CODES_LOCK_SECONDS,
       perCallerPerMinute: e.CODES_CHECKS_PER_MINUTE_PER_CALLER,
       perCodePerMinute: e.CODES_CHECKS_PER_MINUTE_PER_CODE,
+      lettersPerActorPerDay: e.CODES_LETTERS_PER_ACTOR_PER_DAY,
+      lettersPerMinutePerCaller: e.CODES_LETTERS_PER_MINUTE_PER_CALLER,
+      idempotencyLeaseSeconds: e.IDEMPOTENCY_LEASE_SECONDS,
+      dynamoTimeoutMs: e.CODES_DYNAMODB_TIMEOUT_MS,
+      dynamoDeadlineMs: e.CODES_DYNAMODB_DEADLINE_MS ?? 2 * e.CODES_DYNAMODB_TIMEOUT_MS + 500,
     },
     // Engineers explore the embedded default freely; anywhere else only registered operations run.
     trustedDocuments: e.TRUSTED_DOCUMENTS ?? (embedded ? 'allow' : 'enforce'),
@@ -281,5 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
         (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined),
       serviceName: e.OTEL_SERVICE_NAME,
     },
+    metrics: { port: e.METRICS_PORT ?? (embedded ? undefined : 9464) },
+    readiness: { cacheMs: e.READINESS_CACHE_SECONDS * 1000, deadlineMs: e.READINESS_DEADLINE_MS },
   };
 }

@@ -51,12 +51,14 @@ export interface DevTokenRequest {
 export async function signDevToken(key: StoredKey, request: DevTokenRequest): Promise<string> {
   const privateKey = await importJWK(key.privateJwk, 'RS256');
   const now = Math.floor(Date.now() / 1000);
+  // An access token as RFC 9068 marks one (typ at+jwt) and Cognito does (token_use access), with
+  // the exp and iat the gateway insists on.
   return new SignJWT({
     client_id: request.clientId,
     scope: request.scopes.map((scope) => DEV_SCOPE_PREFIX + scope).join(' '),
     token_use: 'access',
   })
-    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
     .setIssuer(DEV_ISSUER)
     .setAudience(DEV_AUDIENCE)
     .setSubject(request.clientId)

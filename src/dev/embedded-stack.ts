@@ -8,6 +8,8 @@ import { createDynamoClient } from '../cache/dynamodb-client';
 import { LOCAL_CODES_TABLE_NAME, LOCAL_TABLE_NAME, ensureTable, startLocalDynamo } from './local-dynamodb';
 import { localSecret } from './local-state';
 import { startSiriusSimulator } from './sirius-simulator';
+import { startDynamoFaultProxy } from './dynamodb-fault-proxy';
+import { FaultState } from './faults';
 
 /** What the gateway starts for itself when no real Sirius is configured. */
 export interface EmbeddedStack {
@@ -16,8 +18,11 @@ export interface EmbeddedStack {
   siriusUrl: string;
   /** The HMAC secret the simulator checks calls against (fresh each start). */
   siriusSigningSecret: string;
+  /** Both tables are reached through the fault proxy, as the gateway reaches them. */
   cacheTable: { tableName: string; endpoint: string };
   codesTable: { tableName: string; endpoint: string };
+  /** dynalite itself, behind the proxy: for tests that inspect a table while DynamoDB is faulty. */
+  dynamoDirectEndpoint: string;
   /** Keys the codes table's hashes: kept under .local/ so that codes survive a restart. */
   codesSecret: string;
   issuer: DevIssuer;
@@ -27,26 +32,30 @@ export interface EmbeddedStack {
 
 export async function startEmbeddedStack(config: GatewayConfig, logger: Logger): Promise<EmbeddedStack> {
   const siriusSigningSecret = randomBytes(32).toString('hex');
+  const faults = new FaultState();
   const simulator = await startSiriusSimulator({
     port: config.simulator.port,
     fixtures: config.simulator.fixtures,
     signingSecret: siriusSigningSecret,
+    faults,
   });
   logger.info({ url: simulator.url }, 'embedded Sirius simulator listening (PUT /__faults, GET /__calls)');
   const dynamo = await startLocalDynamo({ inMemory: config.cache.inMemory });
-  const admin = createDynamoClient({ region: config.cache.region, endpoint: dynamo.endpoint, timeoutMs: 5_000 });
+  const proxy = await startDynamoFaultProxy(dynamo.endpoint, faults);
+  const admin = createDynamoClient({ region: config.cache.region, endpoint: dynamo.endpoint, timeoutMs: 5_000, deadlineMs: 15_000 });
   await ensureTable(admin, LOCAL_TABLE_NAME);
   await ensureTable(admin, LOCAL_CODES_TABLE_NAME);
   admin.destroy();
-  logger.info({ url: dynamo.endpoint, inMemory: config.cache.inMemory, table: LOCAL_TABLE_NAME }, 'embedded DynamoDB (dynalite) listening');
+  logger.info({ url: proxy.url, inMemory: config.cache.inMemory, table: LOCAL_TABLE_NAME }, 'embedded DynamoDB (dynalite) listening, behind its fault proxy');
   const issuer = await startDevIssuer({ port: config.auth.devIssuerPort });
   logger.info({ url: issuer.url }, 'embedded dev token issuer listening (npm run -s token -- <caller>)');
   const explorer = devCaller('explorer')!;
   return {
     siriusUrl: simulator.url,
     siriusSigningSecret,
-    cacheTable: { tableName: LOCAL_TABLE_NAME, endpoint: dynamo.endpoint },
-    codesTable: { tableName: LOCAL_CODES_TABLE_NAME, endpoint: dynamo.endpoint },
+    cacheTable: { tableName: LOCAL_TABLE_NAME, endpoint: proxy.url },
+    codesTable: { tableName: LOCAL_CODES_TABLE_NAME, endpoint: proxy.url },
+    dynamoDirectEndpoint: dynamo.endpoint,
     codesSecret: config.cache.inMemory ? randomBytes(32).toString('hex') : localSecret('codes-secret'),
     issuer,
     identity: {
@@ -56,10 +65,14 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
       // Sandbox is pre-filled with an explorer token good for a working day.
       sandboxToken: await issuer.issue({ clientId: explorer.clientIds[0]!, scopes: explorer.scopes, ttlSeconds: 12 * 3600 }),
     },
-    stopDynamo: () => dynamo.close(),
+    stopDynamo: async () => {
+      await proxy.close();
+      await dynamo.close();
+    },
     close: async () => {
       await simulator.close();
       await issuer.close();
+      await proxy.close();
       await dynamo.close();
     },
   };

@@ -3,12 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jwtVerify } from 'jose';
 import { z } from 'zod';
 import { projectPath } from '../project-paths';
+import { FaultState, FaultsSchema } from './faults';
 import { loadFixtures, type FixtureLpa } from './fixture-store';
 import { listenOnLoopback, type ListeningServer } from './loopback-server';
 
 // A stand-in for Sirius's public API v1, over real HTTP, for the embedded default and the tests.
 // It serves LPAs from fixtures in Sirius's own shape, answers 410 for deleted LPAs, and can be told
-// to fail or to be slow (PUT /__faults) and asked how often it was called (GET /__calls).
+// to fail, be slow or answer garbage (PUT /__faults, see faults.ts; DynamoDB's faults too) and asked
+// how often it was called (GET /__calls).
 
 export interface SimulatorOptions {
   port?: number;
@@ -18,6 +20,8 @@ export interface SimulatorOptions {
   signingSecret?: string;
   /** LPAs that Sirius reports deleted (410); default: OPG's own mock's deleted LPA. */
   deleted?: { uids: string[]; onlineLpaIds: string[] };
+  /** Shared with the embedded stack's DynamoDB proxy, which applies `dynamodb` faults. */
+  faults?: FaultState;
 }
 
 export type SiriusSimulator = ListeningServer;
@@ -28,12 +32,6 @@ const LETTER_PATH = '/api/public/v1/use-an-lpa/lpas/requestCode';
 // OPG's LetterRequest: numbers, as Sirius's API takes them.
 const LetterRequestSchema = z.strictObject({ case_uid: z.number().int().positive(), actor_uid: z.number().int().positive() });
 
-const FaultsSchema = z.strictObject({
-  status: z.number().int().min(400).max(599).optional(),
-  latencyMs: z.number().int().min(0).max(60_000).optional(),
-});
-type Faults = z.infer<typeof FaultsSchema>;
-
 export async function startSiriusSimulator(options: SimulatorOptions = {}): Promise<SiriusSimulator> {
   const lpas = loadFixtures(options.fixtures ?? projectPath('fixtures', 'sirius'));
   const byUid = new Map<string, FixtureLpa>(lpas.map((lpa) => [lpa.uidDigits, lpa]));
@@ -43,9 +41,9 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
   const deletedUids = new Set(deleted.uids.map((uid) => uid.replaceAll('-', '')));
   const deletedOnlineIds = new Set(deleted.onlineLpaIds);
 
-  let faults: Faults = {};
+  const faultState = options.faults ?? new FaultState();
   const signingKey = options.signingSecret ? new TextEncoder().encode(options.signingSecret) : undefined;
-  const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null, lastTraceparent: null as string | null, letters: [] as { caseUid: string; actorUid: string }[] };
+  const calls = { total: 0, byQuery: {} as Record<string, number>, lastRequestId: null as string | null, lastTraceparent: null as string | null, letters: [] as { caseUid: string; actorUid: string }[], healthChecks: 0 };
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const uid = url.searchParams.get('uid');
@@ -58,28 +56,35 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
       calls.lastRequestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : null;
       calls.lastTraceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : null;
     }
+    const faults = faultState.current;
     if (faults.latencyMs) await sleep(faults.latencyMs);
     if (signingKey && !(await isSigned(req.headers.authorization, signingKey))) {
       return send(res, 401, problem(401, 'Missing or invalid JWT'));
     }
     if (faults.status) return send(res, faults.status, problem(faults.status, 'Injected fault'));
-    if (url.pathname === '/api/health-check') return send(res, 200, { status: 'OK' });
+    if (url.pathname === '/api/health-check') {
+      calls.healthChecks += 1;
+      return send(res, 200, { status: 'OK' });
+    }
     if (url.pathname === LETTER_PATH && req.method === 'POST') return requestLetter(req, res);
     if (url.pathname !== '/api/public/v1/lpas' || req.method !== 'GET') {
       return send(res, 404, problem(404, 'Not found'));
     }
+
+    if (faults.body !== undefined) return sendRaw(res, 200, faults.body);
+    const answer = (status: number, body: unknown) => (status === 200 && faults.padBytes ? sendPadded(res, body, faults.padBytes) : send(res, status, body));
 
     if (uid !== null) {
       const digits = uid.replaceAll('-', '');
       if (!/^\d{12}$/.test(digits)) return send(res, 400, problem(400, 'uid must be an integer uid'));
       if (deletedUids.has(digits)) return send(res, 410, problem(410, 'LPA has been deleted'));
       const lpa = byUid.get(digits);
-      return lpa ? send(res, 200, [lpa.json]) : send(res, 404, problem(404, 'LPA not found'));
+      return lpa ? answer(200, [lpa.json]) : send(res, 404, problem(404, 'LPA not found'));
     }
     if (onlineId !== null) {
       if (deletedOnlineIds.has(onlineId)) return send(res, 410, problem(410, 'LPA has been deleted'));
       const lpa = byOnlineId.get(onlineId);
-      return lpa ? send(res, 200, [lpa.json]) : send(res, 404, problem(404, 'LPA not found'));
+      return lpa ? answer(200, [lpa.json]) : send(res, 404, problem(404, 'LPA not found'));
     }
     return send(res, 400, problem(400, 'Either uid or lpa-online-tool-id is required'));
   }
@@ -104,8 +109,8 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
       }
       const parsed = FaultsSchema.safeParse(body);
       if (!parsed.success) return send(res, 400, problem(400, z.prettifyError(parsed.error)));
-      faults = parsed.data;
-      return send(res, 200, faults);
+      faultState.current = parsed.data;
+      return send(res, 200, parsed.data);
     }
     return send(res, 404, problem(404, 'Not found'));
   }
@@ -140,9 +145,32 @@ function problem(status: number, detail: string) {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const bytes = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bytes) });
-  res.end(bytes);
+  sendRaw(res, status, JSON.stringify(body));
+}
+
+function sendRaw(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Valid JSON, padded with whitespace to `bytes`: an oversized answer that still parses. */
+function sendPadded(res: ServerResponse, body: unknown, bytes: number): void {
+  const text = JSON.stringify(body);
+  const padding = Math.max(0, bytes - Buffer.byteLength(text));
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) + padding });
+  res.write(text);
+  // Written in chunks, as a large upstream answer arrives; a client that gives up stops it.
+  const chunk = ' '.repeat(64 * 1024);
+  let left = padding;
+  const more = () => {
+    while (left > 0 && !res.destroyed) {
+      const piece = left >= chunk.length ? chunk : chunk.slice(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) return void res.once('drain', more);
+    }
+    res.end();
+  };
+  more();
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -1,14 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 // Prometheus metrics for one gateway instance (its own registry: several can share a process in
-// tests). Labels are bounded: consumer and version come from the routing table, operation names
-// from callers are capped, outcomes are fixed lists.
+// tests). Labels are bounded: consumer and version come from the routing table, operations are
+// registered documents' names (or `ad-hoc`: a name a client sends is never a label), outcomes are
+// fixed lists.
 
 export type CacheRead = 'fresh' | 'stale' | 'miss' | 'fault';
 export type SiriusOutcome = 'found' | 'not_found' | 'deleted' | 'unavailable';
 
-const MAX_OPERATION_NAMES = 200;
-const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export function createMetrics(options: { circuitState: () => 'closed' | 'open' | 'half-open' }) {
   const registry = new Registry();
@@ -41,7 +40,14 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
   });
   const cacheWriteFaults = new Counter({
     name: 'gateway_cache_write_faults_total',
-    help: 'Cache writes that failed (the response was still served)',
+    help: 'Cache writes that stored nothing (the response was still served): a DynamoDB fault, or an answer too large to store',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const siriusInvalidAnswers = new Counter({
+    name: 'gateway_sirius_invalid_answers_total',
+    help: 'Sirius answers refused (served as SIRIUS_UNAVAILABLE, never cached): not-json, too-large, wrong-shape, another-lpa (an integrity error)',
+    labelNames: ['reason'] as const,
     registers: [registry],
   });
   const activationCodes = new Counter({
@@ -60,27 +66,19 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     },
   });
 
-  const operations = new Set<string>();
-  const operationLabel = (name: string | undefined): string => {
-    if (!name) return 'anonymous';
-    if (!OPERATION_NAME.test(name)) return 'invalid';
-    if (operations.has(name)) return name;
-    if (operations.size >= MAX_OPERATION_NAMES) return 'other';
-    operations.add(name);
-    return name;
-  };
-
   return {
     registry,
+    /** `operation`: a registered document's name, `ad-hoc`, or undefined when none ran (`none`). */
     request(labels: { consumer?: string; version?: string; operation?: string; status: number; seconds: number }) {
       const consumer = labels.consumer ?? 'none';
       const version = labels.version ?? 'none';
-      requests.inc({ consumer, version, operation: operationLabel(labels.operation), status: String(labels.status) });
+      requests.inc({ consumer, version, operation: labels.operation ?? 'none', status: String(labels.status) });
       duration.observe({ consumer, version }, labels.seconds);
     },
     siriusCall: (outcome: SiriusOutcome) => siriusCalls.inc({ outcome }),
     cacheRead: (result: CacheRead) => cacheReads.inc({ result }),
-    cacheWriteFault: () => cacheWriteFaults.inc(),
+    cacheWriteFault: (reason: 'fault' | 'too-large') => cacheWriteFaults.inc({ reason }),
+    siriusInvalidAnswer: (reason: string) => siriusInvalidAnswers.inc({ reason }),
     activationCode: (operation: string, outcome: string) => activationCodes.inc({ operation, outcome }),
   };
 }

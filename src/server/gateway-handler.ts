@@ -26,6 +26,8 @@ export interface GatewayHandlerOptions {
   explorable: boolean;
   readiness(requestId: string): Promise<Readiness>;
   metrics: GatewayMetrics;
+  /** Whether this listener answers /metrics (the embedded default's; elsewhere its own port does). */
+  servesMetrics: boolean;
   maxBodyBytes: number;
   trustedDocuments: TrustedDocumentsMode;
   logger: Logger;
@@ -74,7 +76,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       options.metrics.request({
         consumer: log.consumer as string | undefined,
         version: log.version as string | undefined,
-        operation: log.operationName as string | undefined,
+        operation: log.operation as string | undefined,
         status: response.status,
         seconds,
       });
@@ -93,13 +95,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       const readiness = await options.readiness(requestId);
       return jsonResponse(readiness.ready ? 200 : 503, readiness.body);
     }
-    if (path === '/metrics' && method === 'GET') {
-      return {
-        status: 200,
-        headers: { 'content-type': options.metrics.registry.contentType, 'cache-control': 'no-store' },
-        body: await options.metrics.registry.metrics(),
-      };
-    }
+    if (path === '/metrics' && method === 'GET' && options.servesMetrics) return metricsResponse(options.metrics);
 
     const match = ENDPOINT_PATH.exec(path);
     const endpoint = match ? byPath.get(`${match[1]}/${match[2]}`) : undefined;
@@ -175,6 +171,8 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       const { operationName } = resolution.parameters;
       if (typeof operationName === 'string') log.operationName = operationName.slice(0, 100);
       else if (resolution.name) log.operationName = resolution.name;
+      // Metrics are labelled by what the gateway registered, never by a name a client chose.
+      log.operation = resolution.registered ? (resolution.name ?? 'registered') : 'ad-hoc';
       if (isRecord(body)) body = resolution.parameters;
       else search = searchFromParameters(resolution.parameters);
       // A registered operation sent by POST (so CSRF-safe: JSON) skips Apollo's pipeline.
@@ -193,6 +191,15 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     );
     return withHeaders(response, endpoint.lifecycleHeaders);
   }
+}
+
+/** Prometheus text of this instance's metrics. */
+export async function metricsResponse(metrics: GatewayMetrics): Promise<GatewayResponse> {
+  return {
+    status: 200,
+    headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
+    body: await metrics.registry.metrics(),
+  };
 }
 
 function traceOutcome(span: Span, method: string, log: Record<string, unknown>, status: number): void {

@@ -59,7 +59,7 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
   });
   const schema = applyMiddleware(executable, definition.permissions);
   const logger = options.logger.child({ consumer, version });
-  const formatError = createErrorFormatter(logger);
+  const errors = createErrorFormatter(logger);
   const validationRules = queryLimitRules(options.limits);
   const prepared = prepareOperations(schema, options.documents, validationRules, logger);
   const server = new ApolloServer<GatewayContext>({
@@ -75,8 +75,9 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     persistedQueries: false,
     // The process owns shutdown (src/main.ts drains HTTP first); Apollo's own handlers would race it.
     stopOnTerminationSignals: false,
-    formatError,
+    formatError: errors.format,
     plugins: [
+      errors.plugin,
       // Responses are never cacheable (they carry personal data: the gateway says no-store), so
       // Apollo's cache-control plugin, which runs a hook on every field, has nothing to do.
       ApolloServerPluginCacheControlDisabled(),
@@ -99,7 +100,7 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     lifecycleHeaders: options.lifecycleHeaders,
     executeRegistered(id, parameters, accept, context) {
       const operation = prepared.get(id);
-      return operation && executePrepared(schema, operation, parameters, accept, context(), formatError);
+      return operation && executePrepared(schema, operation, parameters, accept, context(), errors.format);
     },
   };
 }

@@ -7,13 +7,48 @@ export interface Readiness {
   body: { 'api-status': 'OK'; 'sirius-status': 'OK' | 'DOWN' | 'UNAUTHORISED'; 'cache-status': 'OK' | 'DOWN' };
 }
 
-/** Both dependencies asked at once; each answer bounded by its client's own timeout. */
-export function createReadinessCheck(sirius: SiriusClient, cache: CacheStore) {
-  return async (requestId: string): Promise<Readiness> => {
-    const [siriusStatus, cacheUp] = await Promise.all([sirius.health({ requestId }), cache.isReachable()]);
+export interface ReadinessOptions {
+  /** One probe's answer serves every readiness request for this long. */
+  cacheMs: number;
+  /** A dependency that has not answered within this is DOWN. */
+  deadlineMs: number;
+  now?: () => number;
+}
+
+/**
+ * Whether this instance can serve: it can while either dependency answers (from the cache while
+ * Sirius is down, from Sirius while the cache is: it fails open), so Sirius's state is reported
+ * but never alone fails readiness, or an orchestrator would pull every instance out of service in
+ * exactly the outage the cache exists for. The endpoint is unauthenticated, so one probe (both
+ * asked at once, each within `deadlineMs`) serves all callers for `cacheMs`: readiness requests
+ * never multiply Sirius calls.
+ */
+export function createReadinessCheck(sirius: SiriusClient, cache: CacheStore, options: ReadinessOptions) {
+  const now = options.now ?? Date.now;
+  let last: { at: number; probe: Promise<Readiness> } | undefined;
+
+  async function probe(requestId: string): Promise<Readiness> {
+    const [siriusStatus, cacheUp] = await Promise.all([
+      within(sirius.health({ requestId }), options.deadlineMs, 'DOWN' as const),
+      within(cache.isReachable(), options.deadlineMs, false),
+    ]);
     return {
-      ready: siriusStatus === 'OK' && cacheUp,
+      ready: cacheUp || siriusStatus === 'OK',
       body: { 'api-status': 'OK', 'sirius-status': siriusStatus, 'cache-status': cacheUp ? 'OK' : 'DOWN' },
     };
+  }
+
+  return (requestId: string): Promise<Readiness> => {
+    if (!last || now() - last.at >= options.cacheMs) last = { at: now(), probe: probe(requestId) };
+    return last.probe;
   };
+}
+
+function within<T>(work: Promise<T>, ms: number, otherwise: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(otherwise), ms);
+    timer.unref();
+  });
+  return Promise.race([work.catch(() => otherwise), deadline]).finally(() => clearTimeout(timer));
 }

@@ -6,6 +6,7 @@ import type { GatewayContext } from './context';
 import type { GatewayResponse } from './gateway-request';
 import { usesIntrospection, withoutSuggestions, mayExplore } from './exploration-policy';
 import type { TrustedDocuments } from './trusted-documents';
+import type { FormatError } from './format-error';
 
 // Registered queries are known before any request: parsed, validated (graphql-js's rules and the
 // query limits) and compiled with graphql-jit once at start-up, then run on the shielded schema
@@ -47,7 +48,6 @@ export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocum
   return prepared;
 }
 
-type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
@@ -85,7 +85,7 @@ export async function executePrepared(
       };
       try {
         // What the resolver threw (a SiriusUnavailableError, a GraphQLError on purpose, a bug).
-        return formatError(shape, error.originalError ?? error);
+        return formatError(shape, error.originalError ?? error, context.requestId);
       } catch {
         return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
       }

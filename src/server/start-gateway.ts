@@ -4,6 +4,7 @@ import { createApp } from '../app';
 import type { GatewayConfig } from '../config/config';
 import { startEmbeddedStack, type EmbeddedStack } from '../dev/embedded-stack';
 import { nodeRequestListener } from './node-adapter';
+import { metricsResponse } from './gateway-handler';
 import type { Logger } from '../logger';
 
 export interface RunningGateway {
@@ -13,6 +14,8 @@ export interface RunningGateway {
   /** The embedded stack (simulator and dev issuer), absent in production. */
   embedded: EmbeddedStack | undefined;
   endpoints: { consumer: string; version: string; url: string }[];
+  /** Where Prometheus scrapes: the main listener on the embedded default, else its own port. */
+  metricsUrl: string;
   /** Stop accepting, let in-flight requests finish, then close clients and the embedded stack. */
   close(): Promise<void>;
 }
@@ -47,12 +50,37 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
+  // Outside the embedded default, /metrics is not on the listener a load balancer forwards: only
+  // whoever can reach this port (Prometheus, inside the network) reads it.
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : createServer(async (req, res) => {
+          const { status, headers, body } =
+            req.method === 'GET' && req.url === '/metrics'
+              ? await metricsResponse(app.metrics)
+              : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not found: GET /metrics\n' };
+          res.writeHead(status, headers).end(body);
+        });
+  if (metricsServer) {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(config.metrics.port, config.host, () => resolve());
+    });
+  }
+  const metricsUrl = metricsServer
+    ? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(metricsServer.address() as AddressInfo).port}/metrics`
+    : `${url}/metrics`;
+
   return {
     url,
     siriusUrl,
     embedded,
     endpoints: app.endpoints.map(({ consumer, version, path }) => ({ consumer, version, url: url + path })),
+    metricsUrl,
     async close() {
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
 import { concurrencyBound } from './concurrency-bound';
 import { toLookup, type LpaLookup } from './lpa-lookup';
 import { referenceKey, type LpaReference } from './lpa-reference';
@@ -17,7 +18,11 @@ export interface LoaderOptions {
   observer?: ReadObserver;
   /** How many Sirius calls one request may have in flight at once. */
   concurrency: number;
+  /** Distinct LPAs one request may read at all (a budget: query limits bound a document, not its arguments). */
+  maxLpas: number;
 }
+
+export const LPA_LIMIT_EXCEEDED = 'LPA_LIMIT_EXCEEDED';
 
 /**
  * Loaders for one request, never shared: DataLoader's memo is only safe within a request (one
@@ -29,13 +34,17 @@ export interface LoaderOptions {
 export function createSiriusLoaders(reads: LpaReadThrough, options: LoaderOptions): SiriusLoaders {
   const limit = concurrencyBound(options.concurrency);
   const call = { requestId: options.requestId };
+  // DataLoader hands each distinct LPA to a batch once per request, so counting here counts LPAs.
+  let budget = options.maxLpas;
   return {
     lpa: new DataLoader<LpaReference, LpaLookup, string>(
       (refs) =>
         inSpan('lpa batch', SpanKind.INTERNAL, { 'sirius_gateway.batch.size': refs.length }, () =>
           Promise.all(
             refs.map((ref) =>
-              limit(() => reads.read(ref, call, options.observer)).then(
+              budget-- <= 0
+                ? overBudget(options.maxLpas)
+                : limit(() => reads.read(ref, call, options.observer)).then(
                 (read) => toLookup(ref, read),
                 (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
               ),
@@ -45,4 +54,11 @@ export function createSiriusLoaders(reads: LpaReadThrough, options: LoaderOption
       { cacheKeyFn: referenceKey },
     ),
   };
+}
+
+/** The LPAs past the budget, each at its own path; the rest of the answer stands. */
+function overBudget(maxLpas: number): Error {
+  return new GraphQLError(`One request may read at most ${maxLpas} distinct LPAs; ask for the rest in another request.`, {
+    extensions: { code: LPA_LIMIT_EXCEEDED, maxLpas },
+  });
 }

@@ -18,11 +18,11 @@ import { inSpan, SpanKind, withTraceHeaders } from '../observability/tracing';
 import { SiriusUnavailableError } from './errors';
 import type { RequestSigner } from './request-signer';
 import type { LpaReference } from './lpa-reference';
-import { isSiriusLpa, type SiriusLpa } from './sirius-lpa';
+import { parseSiriusLpa, uidDigits, type SiriusLpa } from './sirius-lpa';
 
 /** What Sirius said about one LPA, in the terms every consumer shares. */
 export type SiriusLpaAnswer =
-  | { outcome: 'found'; lpa: SiriusLpa }
+  | { outcome: 'found'; lpa: SiriusLpa; /** Bytes of Sirius's answer, as a size for caches. */ bytes: number }
   | { outcome: 'not-found' }
   | { outcome: 'deleted' };
 
@@ -38,7 +38,14 @@ export interface SiriusClientOptions {
   breakerFailures: number;
   /** How long the circuit stays open before one probe read is let through. */
   breakerHalfOpenSeconds: number;
+  /** A larger answer is abandoned as it arrives, never buffered whole. */
+  maxResponseBytes: number;
+  /** An answer that cannot be trusted (wrong shape, another LPA, too large), for metrics. */
+  onInvalidAnswer?: (reason: InvalidAnswer) => void;
 }
+
+/** Why an answer Sirius gave was refused: each is SIRIUS_UNAVAILABLE to consumers, never cached. */
+export type InvalidAnswer = 'not-json' | 'too-large' | 'wrong-shape' | 'another-lpa';
 
 export interface SiriusCallOptions {
   /** Forwarded as `x-request-id` so that Sirius's logs join ours. */
@@ -65,7 +72,7 @@ export class SiriusClient {
   constructor(
     private readonly options: SiriusClientOptions,
     private readonly sign: RequestSigner,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.base = new URL(options.baseUrl);
     this.dispatcher = new Agent({
@@ -102,8 +109,21 @@ export class SiriusClient {
   async getLpa(ref: LpaReference, call: SiriusCallOptions): Promise<SiriusLpaAnswer> {
     const url = new URL(LPAS_PATH, this.base);
     url.searchParams.set(ref.kind === 'uid' ? 'uid' : 'lpa-online-tool-id', ref.value);
-    const { status, body } = await this.get(url, call);
-    return interpretLpaResponse(status, body);
+    try {
+      const { status, body, bytes } = await this.get(url, call);
+      return interpretLpaResponse(status, body, ref, bytes);
+    } catch (error) {
+      if (error instanceof InvalidAnswerError) this.refused(error, call);
+      throw error;
+    }
+  }
+
+  /** Logged without the answer (it may hold personal data) or the LPA's id; counted by reason. */
+  private refused(error: InvalidAnswerError, call: SiriusCallOptions): void {
+    this.options.onInvalidAnswer?.(error.invalid);
+    const fields = { requestId: call.requestId, invalid: error.invalid, problems: error.problems };
+    if (error.invalid === 'another-lpa') this.logger.error(fields, 'Sirius integrity error: an answer for another LPA was refused');
+    else this.logger.warn(fields, 'Sirius answer refused');
   }
 
   /**
@@ -152,7 +172,7 @@ export class SiriusClient {
     await this.dispatcher.close();
   }
 
-  private get(url: URL, call: SiriusCallOptions): Promise<{ status: number; body: unknown }> {
+  private get(url: URL, call: SiriusCallOptions): Promise<SiriusResponse> {
     // One span for the logical call (retries and breaker included), one client span per attempt.
     return inSpan(`sirius ${url.pathname}`, SpanKind.INTERNAL, { 'sirius_gateway.circuit': this.circuit }, async (span) => {
       let attempts = 0;
@@ -162,7 +182,7 @@ export class SiriusClient {
     });
   }
 
-  private async getWithPolicy(url: URL, call: SiriusCallOptions, counted: () => number): Promise<{ status: number; body: unknown }> {
+  private async getWithPolicy(url: URL, call: SiriusCallOptions, counted: () => number): Promise<SiriusResponse> {
     try {
       return await this.readPolicy.execute(({ signal }) => {
         const resendCount = counted();
@@ -191,7 +211,7 @@ export class SiriusClient {
     return new SiriusUnavailableError(describeTransportError(error), false);
   }
 
-  private async attempt(url: URL, call: SiriusCallOptions, signal: AbortSignal) {
+  private async attempt(url: URL, call: SiriusCallOptions, signal: AbortSignal): Promise<SiriusResponse> {
     let response: Dispatcher.ResponseData;
     try {
       response = await request(url, {
@@ -211,30 +231,87 @@ export class SiriusClient {
     }
     if (statusCode !== 200) {
       await response.body.dump();
-      return { status: statusCode, body: undefined };
+      return { status: statusCode, body: undefined, bytes: 0 };
+    }
+    const text = await readCapped(response, this.options.maxResponseBytes, signal);
+    if (text === undefined) {
+      throw new InvalidAnswerError('too-large', [`over ${this.options.maxResponseBytes} bytes`], statusCode);
     }
     try {
-      return { status: statusCode, body: await response.body.json() };
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new SiriusUnavailableError('response body is not JSON', false, statusCode);
+      return { status: statusCode, body: JSON.parse(text), bytes: Buffer.byteLength(text) };
+    } catch {
+      throw new InvalidAnswerError('not-json', [], statusCode);
     }
   }
 }
 
-/** Sirius's answer for an LPA: 200 with an array, 404 or `[]` for unknown, 410 for deleted. */
-export function interpretLpaResponse(status: number, body: unknown): SiriusLpaAnswer {
+interface SiriusResponse {
+  status: number;
+  body: unknown;
+  bytes: number;
+}
+
+/**
+ * The body as text, or undefined as soon as it is known to exceed `maxBytes` (by its
+ * content-length, or while it arrives): the rest is never read, so a huge answer costs no memory.
+ */
+async function readCapped(response: Dispatcher.ResponseData, maxBytes: number, signal: AbortSignal): Promise<string | undefined> {
+  const declared = Number(response.headers['content-length']);
+  if (declared > maxBytes) {
+    response.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of response.body) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) {
+        response.body.destroy();
+        return undefined;
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (signal.aborted) throw error; // the deadline passed: the timeout policy reports it
+    throw new SiriusUnavailableError(describeTransportError(error), true);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** An answer Sirius gave that the gateway refuses to use or cache. Not retried: it would recur. */
+export class InvalidAnswerError extends SiriusUnavailableError {
+  constructor(
+    readonly invalid: InvalidAnswer,
+    /** JSON paths and issue codes, never values. */
+    readonly problems: string[],
+    upstreamStatus?: number,
+  ) {
+    super(`invalid answer: ${invalid}${problems.length ? ` (${problems.join('; ')})` : ''}`, false, upstreamStatus);
+  }
+}
+
+/**
+ * Sirius's answer for an LPA: 200 with an array, 404 or `[]` for unknown, 410 for deleted. A found
+ * LPA must have the shape resolvers rely on and be the LPA asked for (a mix-up upstream must never
+ * show one person's LPA, or cache it, as another's).
+ */
+export function interpretLpaResponse(status: number, body: unknown, ref: LpaReference, bytes = 0): SiriusLpaAnswer {
   if (status === 404) return { outcome: 'not-found' };
   if (status === 410) return { outcome: 'deleted' };
   if (status === 401 || status === 403) {
     throw new SiriusUnavailableError(`Sirius refused the gateway's signature (HTTP ${status}): check the signing secret`, false, status);
   }
   if (status !== 200) throw new SiriusUnavailableError(`unexpected HTTP ${status}`, false, status);
-  if (!Array.isArray(body)) throw new SiriusUnavailableError('response is not an array', false, status);
+  if (!Array.isArray(body)) throw new InvalidAnswerError('wrong-shape', ['(root): not an array'], status);
   const [first] = body;
   if (first === undefined) return { outcome: 'not-found' };
-  if (!isSiriusLpa(first)) throw new SiriusUnavailableError('response is not an LPA', false, status);
-  return { outcome: 'found', lpa: first };
+  const parsed = parseSiriusLpa(first);
+  if (!parsed.ok) throw new InvalidAnswerError('wrong-shape', parsed.problems, status);
+  const { lpa } = parsed;
+  const asked = ref.kind === 'uid' ? uidDigits(lpa.uId) === ref.value : lpa.onlineLpaId === ref.value;
+  if (!asked) throw new InvalidAnswerError('another-lpa', [], status);
+  return { outcome: 'found', lpa, bytes };
 }
 
 function describeTransportError(error: unknown): string {

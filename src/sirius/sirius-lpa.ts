@@ -1,91 +1,93 @@
+import { z } from 'zod';
+
 // The payload of Sirius's public API v1 (`GET /api/public/v1/lpas`), as its swagger describes it
-// (fixtures/sirius and ../shared/fixtures/sirius/sirius-public-api.swagger.yaml). Sirius is loose
-// about nullability in practice, so every scalar a consumer might not get is typed nullable here.
+// (fixtures/sirius and ../shared/fixtures/sirius/sirius-public-api.swagger.yaml), validated at the
+// boundary so that a record of the wrong shape is an unavailable answer, never a resolver crash or
+// a cached record. Lenient where real Sirius is loose (nulls, missing optional fields, extra
+// fields: a missing one reads as null, an extra one is dropped), strict where resolvers rely on a
+// shape (ids, the status, the LPA type, people and lists being what they say).
 
-export interface SiriusAddress {
-  id: number;
-  addressLine1: string | null;
-  addressLine2: string | null;
-  addressLine3: string | null;
-  town: string | null;
-  county: string | null;
-  postcode: string | null;
-  country: string | null;
-  type: string | null;
+const text = z.string().nullable().default(null);
+const flag = z.boolean().nullable().default(null);
+const SIRIUS_UID = /^7\d{3}-?\d{4}-?\d{4}$/;
+
+const SiriusAddressSchema = z.object({
+  addressLine1: text,
+  addressLine2: text,
+  addressLine3: text,
+  town: text,
+  county: text,
+  postcode: text,
+  country: text,
+  type: text,
+});
+
+const SiriusCaseActorSchema = z.object({
+  uId: z.string().regex(SIRIUS_UID),
+  email: text,
+  dob: text,
+  salutation: text,
+  firstname: text,
+  middlenames: text,
+  otherNames: text,
+  surname: text,
+  companyName: text,
+  /** false: removed from the LPA (an attorney who can no longer act). */
+  systemStatus: flag,
+  addresses: z.array(SiriusAddressSchema).nullable().default(null),
+});
+
+const actors = z.array(SiriusCaseActorSchema).nullable().default(null);
+
+export const SiriusLpaSchema = z.object({
+  uId: z.string().regex(SIRIUS_UID),
+  onlineLpaId: text,
+  applicationType: text,
+  caseSubtype: z.enum(['hw', 'pfa']),
+  // Any string: Sirius may add statuses that a released consumer schema has to survive.
+  status: z.string(),
+  receiptDate: text,
+  rejectedDate: text,
+  registrationDate: text,
+  cancellationDate: text,
+  invalidDate: text,
+  withdrawnDate: text,
+  dispatchDate: text,
+  statusDate: text,
+  lpaDonorSignatureDate: text,
+  caseAttorneySingular: flag,
+  caseAttorneyJointly: flag,
+  caseAttorneyJointlyAndSeverally: flag,
+  caseAttorneyJointlyAndJointlyAndSeverally: flag,
+  applicationHasRestrictions: flag,
+  applicationHasGuidance: flag,
+  lifeSustainingTreatment: text,
+  lpaIsCleansed: flag,
+  attorneyActDecisions: text,
+  donor: SiriusCaseActorSchema,
+  attorneys: actors,
+  replacementAttorneys: actors,
+  certificateProviders: actors,
+  trustCorporations: actors,
+});
+
+export type SiriusLpa = z.infer<typeof SiriusLpaSchema>;
+export type SiriusCaseActor = z.infer<typeof SiriusCaseActorSchema>;
+export type SiriusAddress = z.infer<typeof SiriusAddressSchema>;
+
+export type SiriusLpaParse = { ok: true; lpa: SiriusLpa } | { ok: false; problems: string[] };
+
+/**
+ * Sirius's record as the gateway relies on it, or what is wrong with it: JSON paths and zod's
+ * issue codes only, never a value (a value could be personal data, and this reaches the logs).
+ */
+export function parseSiriusLpa(value: unknown): SiriusLpaParse {
+  const parsed = SiriusLpaSchema.safeParse(value);
+  if (parsed.success) return { ok: true, lpa: parsed.data };
+  return { ok: false, problems: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`) };
 }
 
-export interface SiriusCaseActor {
-  id: number;
-  uId: string;
-  email: string | null;
-  dob: string | null;
-  salutation: string | null;
-  firstname: string | null;
-  middlenames: string | null;
-  otherNames: string | null;
-  surname: string | null;
-  companyName?: string | null;
-  systemStatus?: boolean | null;
-  addresses: SiriusAddress[] | null;
-}
-
-export type SiriusLpaStatus =
-  | 'Cancelled'
-  | 'Imperfect'
-  | 'Invalid'
-  | 'Pending'
-  | 'Perfect'
-  | 'Rejected'
-  | 'Revoked'
-  | 'Suspended'
-  | 'With COP'
-  | 'Withdrawn'
-  | 'Registered'
-  | 'Payment Pending'
-  | 'Return - unpaid';
-
-export interface SiriusLpa {
-  id: number;
-  uId: string;
-  onlineLpaId: string | null;
-  applicationType: 'Online' | 'Classic' | null;
-  caseSubtype: 'hw' | 'pfa';
-  // Typed as string: Sirius may add statuses that a released consumer schema has to survive.
-  status: string;
-  receiptDate: string | null;
-  rejectedDate: string | null;
-  registrationDate: string | null;
-  cancellationDate: string | null;
-  invalidDate?: string | null;
-  withdrawnDate?: string | null;
-  dispatchDate?: string | null;
-  statusDate?: string | null;
-  lpaDonorSignatureDate: string | null;
-  caseAttorneySingular: boolean;
-  caseAttorneyJointly: boolean;
-  caseAttorneyJointlyAndSeverally: boolean;
-  caseAttorneyJointlyAndJointlyAndSeverally: boolean;
-  applicationHasRestrictions: boolean;
-  applicationHasGuidance: boolean;
-  lifeSustainingTreatment: 'Option A' | 'Option B' | null;
-  lpaIsCleansed: boolean | null;
-  attorneyActDecisions: 'When Registered' | 'Loss of capacity' | null;
-  donor: SiriusCaseActor;
-  attorneys: SiriusCaseActor[] | null;
-  replacementAttorneys: SiriusCaseActor[] | null;
-  certificateProviders: SiriusCaseActor[] | null;
-  trustCorporations: SiriusCaseActor[] | null;
-}
-
-/** Minimal structural check at the boundary: enough that mappers can rely on the shape. */
-export function isSiriusLpa(value: unknown): value is SiriusLpa {
-  if (typeof value !== 'object' || value === null) return false;
-  const lpa = value as Record<string, unknown>;
-  return (
-    typeof lpa.uId === 'string' &&
-    typeof lpa.status === 'string' &&
-    typeof lpa.caseSubtype === 'string' &&
-    typeof lpa.donor === 'object' &&
-    lpa.donor !== null
-  );
+/** `7000-0000-0047` or `700000000047` → `700000000047`: how two uids are compared. */
+export function uidDigits(uid: string): string {
+  return uid.replaceAll('-', '');
 }

@@ -25,20 +25,25 @@ const validClaims = (): JWTPayload => ({
   sub: 'dev-use-an-lpa',
   client_id: 'dev-use-an-lpa',
   scope: 'sirius-gateway/lpa.read sirius-gateway/lpa.personal-data',
+  token_use: 'access',
   iat: now(),
   nbf: now(),
   exp: now() + 600,
 });
 
-async function signed(claims: JWTPayload, options: { kid?: string; key?: Parameters<SignJWT['sign']>[0] } = {}): Promise<string> {
+/** Signed as the dev issuer signs, as an access token (typ at+jwt) unless `typ` says otherwise. */
+async function signed(claims: JWTPayload, options: { kid?: string; key?: Parameters<SignJWT['sign']>[0]; typ?: string } = {}): Promise<string> {
   const key = options.key ?? (await importJWK(devKey.privateJwk, 'RS256'));
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: options.kid ?? devKey.kid, typ: 'JWT' }).sign(key);
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: options.kid ?? devKey.kid, typ: options.typ ?? 'at+jwt' }).sign(key);
 }
 
+const without = (claims: JWTPayload, ...names: string[]): JWTPayload =>
+  Object.fromEntries(Object.entries(claims).filter(([name]) => !names.includes(name)));
+
 /** Asserts a refusal: the status, the code, and that Sirius was not called. */
-async function expectRefused(authorization: string | undefined, status: number, code: string, path = USE_AN_LPA) {
+async function expectRefused(authorization: string | undefined, status: number, code: string, path = USE_AN_LPA, base = gateway.url) {
   const before = await gateway.siriusCalls();
-  const response = await fetch(`${gateway.url}${path}`, {
+  const response = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
     body: JSON.stringify({ query: VIEWER }),
@@ -276,5 +281,75 @@ describe('outside the embedded default', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/CSRF/i);
+  });
+});
+
+describe('OIDC: access tokens only, each with exp and iat', () => {
+  // Gateways configured as production is, trusting the dev issuer's keys: one by the default rule
+  // (typ at+jwt or token_use access), one as for Entra ID (OIDC_ACCESS_TOKEN_CLAIM).
+  let oidc: RunningGateway;
+  let entra: RunningGateway;
+  const oidcLogs: string[] = [];
+  const entraLogs: string[] = [];
+  beforeAll(async () => {
+    [oidc, entra] = await Promise.all([
+      startConfiguredGateway(gateway, { SIRIUS_BASE_URL: gateway.siriusUrl }, { logs: oidcLogs }),
+      startConfiguredGateway(gateway, { SIRIUS_BASE_URL: gateway.siriusUrl, OIDC_ACCESS_TOKEN_CLAIM: 'idtyp=app' }, { logs: entraLogs }),
+    ]);
+  });
+  afterAll(() => Promise.all([oidc?.close(), entra?.close()]));
+
+  /** The reason the gateway logged for its latest refusal: the caller is told no more than 401. */
+  const lastRefusal = (logs: string[]) =>
+    logs
+      .map((line) => JSON.parse(line) as { msg?: string; reason?: string })
+      .filter((entry) => entry.msg === 'authentication refused')
+      .at(-1)?.reason;
+
+  async function expectAccepted(base: string, token: string) {
+    const response = await fetch(`${base}${USE_AN_LPA}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ lpa(uid: "7000-0000-0047") { ... on Lpa { status } } }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { lpa: { status: 'REGISTERED' } } });
+  }
+
+  it.each([
+    ['a token without exp', () => signed(without(validClaims(), 'exp')), /no exp/],
+    ['a token without iat', () => signed(without(validClaims(), 'iat')), /no iat/],
+    ['an ID token (token_use id, typ JWT)', () => signed({ ...validClaims(), token_use: 'id' }, { typ: 'JWT' }), /not an access token/],
+    ['a token with neither typ at+jwt nor token_use access', () => signed(without(validClaims(), 'token_use'), { typ: 'JWT' }), /not an access token/],
+    ['an access token with a nonce', () => signed({ ...validClaims(), nonce: 'n-0S6_WzA2Mj' }), /nonce/],
+  ])('%s → 401', async (_label, token, reason) => {
+    const { body } = await expectRefused(`Bearer ${await token()}`, 401, 'UNAUTHENTICATED', USE_AN_LPA, oidc.url);
+    expect(body.errors[0]?.message).toBe('Invalid or expired token.');
+    expect(lastRefusal(oidcLogs)).toMatch(reason);
+  });
+
+  it.each([
+    ['typ at+jwt alone', () => signed(without(validClaims(), 'token_use'))],
+    ['typ application/at+jwt alone', () => signed(without(validClaims(), 'token_use'), { typ: 'application/at+jwt' })],
+    ['token_use access alone (as Cognito)', () => signed(validClaims(), { typ: 'JWT' })],
+    ['both, from the dev issuer', () => gateway.token('use-an-lpa')],
+  ])('an access token marked by %s → 200', async (_label, token) => {
+    await expectAccepted(oidc.url, await token());
+  });
+
+  it('with OIDC_ACCESS_TOKEN_CLAIM=idtyp=app: a token carrying that claim passes, one without it is refused', async () => {
+    const entraToken = without({ ...validClaims(), idtyp: 'app' }, 'token_use');
+    await expectAccepted(entra.url, await signed(entraToken, { typ: 'JWT' }));
+    await expectRefused(`Bearer ${await gateway.token('use-an-lpa')}`, 401, 'UNAUTHENTICATED', USE_AN_LPA, entra.url);
+    expect(lastRefusal(entraLogs)).toMatch(/no idtyp=app claim/);
+    await expectRefused(`Bearer ${await signed({ ...entraToken, idtyp: 'user' }, { typ: 'JWT' })}`, 401, 'UNAUTHENTICATED', USE_AN_LPA, entra.url);
+  });
+
+  it('with OIDC_ACCESS_TOKEN_CLAIM set, a nonce or a missing exp is still refused', async () => {
+    const entraToken = without({ ...validClaims(), idtyp: 'app' }, 'token_use');
+    await expectRefused(`Bearer ${await signed({ ...entraToken, nonce: 'n-0S6_WzA2Mj' }, { typ: 'JWT' })}`, 401, 'UNAUTHENTICATED', USE_AN_LPA, entra.url);
+    expect(lastRefusal(entraLogs)).toMatch(/nonce/);
+    await expectRefused(`Bearer ${await signed(without(entraToken, 'exp'), { typ: 'JWT' })}`, 401, 'UNAUTHENTICATED', USE_AN_LPA, entra.url);
+    expect(lastRefusal(entraLogs)).toMatch(/no exp/);
   });
 });

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
@@ -40,7 +40,7 @@ describe('read-through cache while Sirius is down', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
     // Always ask Sirius first, so that a cache answer can only mean Sirius failed.
-    gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '0', SIRIUS_TIMEOUT_MS: '500', SIRIUS_BREAKER_FAILURES: '1000' });
+    gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '0', SIRIUS_TIMEOUT_MS: '500', SIRIUS_BREAKER_FAILURES: '1000', READINESS_CACHE_SECONDS: '0' });
   });
   afterEach(() => gateway.setSiriusFaults({}));
   afterAll(() => gateway.close());
@@ -75,14 +75,14 @@ describe('read-through cache while Sirius is down', () => {
     expect(cached.body.data?.lpa).toMatchObject({ __typename: 'LpaDeleted', uid: '7000-0015-1667', freshness: { source: 'CACHE' } });
   });
 
-  it('/health/ready names the dependency that is down, without failing liveness', async () => {
+  it('/health/ready names Sirius as down but stays ready (the cache still serves), without failing liveness', async () => {
     const ready = await fetch(`${gateway.url}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'OK', 'cache-status': 'OK' });
     await gateway.setSiriusFaults({ status: 503 });
-    const notReady = await fetch(`${gateway.url}/health/ready`);
-    expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'cache-status': 'OK' });
+    const siriusDown = await fetch(`${gateway.url}/health/ready`);
+    expect(siriusDown.status).toBe(200);
+    expect(await siriusDown.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'cache-status': 'OK' });
     expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
   });
 });
@@ -165,8 +165,9 @@ describe('when the cache fails', () => {
       expect(body.data?.lpa).toMatchObject({ uid: '7000-0000-0047', donor: { surname: 'Sanderson' }, freshness: { source: 'LIVE' } });
       expect((await gateway.siriusCalls()) - before).toBe(1);
       expect(Date.now() - started).toBeLessThan(3_000);
+      // Still ready: Sirius answers, and the cache fails open.
       const ready = await fetch(`${gateway.url}/health/ready`);
-      expect(ready.status).toBe(503);
+      expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ 'cache-status': 'DOWN', 'sirius-status': 'OK' });
     } finally {
       await gateway.close();
@@ -244,6 +245,23 @@ describe('the in-process layer in front of DynamoDB, within the fresh window', (
     }
   });
 
+  it('the in-process cache is bounded by bytes (CACHE_MEMORY_BYTES), not only by entries', async () => {
+    // Room for about two LPAs of a few kilobytes each.
+    const gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '30', CACHE_MEMORY_BYTES: '15000', DYNAMODB_TIMEOUT_MS: '200' });
+    const uids = ['7000-0000-0047', '7000-0000-0138', '7000-0000-0252', '7000-0000-0344', '7000-0000-0435', '7000-0000-0526'];
+    try {
+      for (const uid of uids) await gateway.graphql(ENDPOINT, lpaQuery(uid));
+      await gateway.embedded!.stopDynamo();
+      const before = await gateway.siriusCalls();
+      for (const uid of uids) await gateway.graphql(ENDPOINT, lpaQuery(uid));
+      // Most had to be looked for in DynamoDB (gone: a fault), then asked of Sirius again.
+      expect(await metric(gateway, 'fault')).toBeGreaterThanOrEqual(4);
+      expect((await gateway.siriusCalls()) - before).toBeGreaterThanOrEqual(4);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('with CACHE_MEMORY_ENTRIES=0 every fresh read goes to DynamoDB', async () => {
     const gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '30', CACHE_MEMORY_ENTRIES: '0', DYNAMODB_TIMEOUT_MS: '200' });
     try {
@@ -271,5 +289,62 @@ describe('the in-process layer in front of DynamoDB, within the fresh window', (
     } finally {
       await gateway.close();
     }
+  });
+});
+
+describe('writes and logs', () => {
+  const logs: string[] = [];
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ CACHE_FRESH_SECONDS: '0', SIRIUS_BREAKER_FAILURES: '1000', SIRIUS_RETRIES: '0' }, { logs });
+  });
+  afterEach(() => gateway.setFaults({}));
+  afterAll(() => gateway.close());
+
+  it('an older answer never overwrites a newer one (writes are conditional on storedAt)', async () => {
+    const newer = Date.now() + 60_000; // another instance stored this one later than we will
+    const dynamo = new DynamoDBClient({ endpoint: gateway.embedded!.dynamoDirectEndpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      await dynamo.send(
+        new PutItemCommand({
+          TableName: gateway.embedded!.cacheTable.tableName,
+          Item: {
+            pk: { S: 'lpa#uid#700000000344' },
+            status: { N: '410' },
+            body: { B: Buffer.alloc(0) },
+            encoding: { S: 'identity' },
+            storedAt: { N: String(newer) },
+            expiresAt: { N: String(Math.ceil(newer / 1000) + 3600) },
+          },
+        }),
+      );
+      const { body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
+      expect(body.data?.lpa).toMatchObject({ __typename: 'Lpa', freshness: { source: 'LIVE' } });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // past the write's wait
+      const item = await cachedItem(gateway, '7000-0000-0344');
+      expect(item?.storedAt?.N).toBe(String(newer));
+      expect(item?.status?.N).toBe('410');
+    } finally {
+      dynamo.destroy();
+    }
+  });
+
+  it('serving stale logs the request id and the reason, never the LPA uid', async () => {
+    await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
+    await untilCached(gateway, '7000-0000-0435');
+    await gateway.setFaults({ status: 503 });
+    const stale = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'), { 'x-request-id': 'stale-read-test' });
+    expect(stale.body.data?.lpa.freshness.source).toBe('CACHE');
+    const lines = logs.filter((line) => line.includes('serving stale'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: 'stale-read-test', reason: 'HTTP 503' });
+    expect(lines[0]).not.toMatch(/0435|000000000435/);
+  });
+
+  it("the 'sirius unavailable' line names its request", async () => {
+    await gateway.setFaults({ status: 503 });
+    await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0526'), { 'x-request-id': 'unavailable-0526' });
+    const line = logs.find((entry) => entry.includes('"sirius unavailable"') && entry.includes('unavailable-0526'));
+    expect(line).toBeDefined();
   });
 });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
@@ -27,8 +29,10 @@ describe('GET /metrics', () => {
     const response = await fetch(`${gateway.url}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
-    expect(sample(text, 'gateway_requests_total{consumer="use-an-lpa",version="v1",operation="Viewer",status="200"}')).toBe(2);
-    expect(sample(text, 'gateway_requests_total{consumer="none",version="none",operation="anonymous",status="401"}')).toBe(1);
+    // An ad-hoc query is `ad-hoc` whatever it calls itself; a request that ran nothing is `none`.
+    expect(sample(text, 'gateway_requests_total{consumer="use-an-lpa",version="v1",operation="ad-hoc",status="200"}')).toBe(4);
+    expect(text).not.toContain('operation="Viewer"');
+    expect(sample(text, 'gateway_requests_total{consumer="none",version="none",operation="none",status="401"}')).toBe(1);
     expect(sample(text, 'gateway_sirius_calls_total{outcome="found"}')).toBe(1);
     expect(sample(text, 'gateway_sirius_calls_total{outcome="not_found"}')).toBe(1);
     expect(sample(text, 'gateway_sirius_calls_total{outcome="unavailable"}')).toBe(1);
@@ -39,11 +43,21 @@ describe('GET /metrics', () => {
     expect(text).toContain('process_resident_memory_bytes');
   });
 
-  it('keeps label values bounded: odd operation names are not labels', async () => {
-    await gateway.graphql(ENDPOINT, { query: 'query A { __typename }', operationName: 'A' });
+  it('a name a client sends is never a label: registered documents are labelled by their registered name, the rest `ad-hoc`', async () => {
+    // Today's attack: distinct names, each of which used to become a label (up to 200 of them).
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => gateway.graphql(ENDPOINT, { query: `query Flood${i} { __typename }`, operationName: `Flood${i}` })),
+    );
     await gateway.post(ENDPOINT, JSON.stringify({ query: '{ __typename }', operationName: 'x'.repeat(300) }));
+    const viewer = readFileSync('operations/use-an-lpa/v2/ViewSharedLpa.graphql', 'utf8');
+    const id = createHash('sha256').update(viewer).digest('hex');
+    const registered = await gateway.post('/use-an-lpa/v2/graphql', JSON.stringify({ documentId: `sha256:${id}`, variables: { uid: '7000-0000-0047' } }));
+    expect(registered.status).toBe(200);
     const text = await metrics();
+    expect(text).not.toMatch(/operation="Flood\d+"/);
     expect(text).not.toContain('x'.repeat(65));
-    expect(text).toMatch(/operation="invalid"/);
+    expect(sample(text, 'gateway_requests_total{consumer="use-an-lpa",version="v2",operation="ViewSharedLpa",status="200"}')).toBe(1);
+    const labels = new Set([...text.matchAll(/gateway_requests_total\{[^}]*operation="([^"]*)"/g)].map((match) => match[1]));
+    expect([...labels].sort()).toEqual(['ViewSharedLpa', 'ad-hoc', 'none']);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DEV_CALLERS, devCaller } from '../../src/dev/dev-callers';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway';
+import type { Faults } from '../../src/dev/faults';
 
 // Integration tests run the real gateway, with its real embedded Sirius simulator, on free ports,
 // and talk to both over HTTP.
@@ -19,7 +20,10 @@ export interface TestGateway extends RunningGateway {
   /** How many API calls the simulator has served since it started. */
   siriusCalls(): Promise<number>;
   siriusCallLog(): Promise<SiriusCallLog>;
-  setSiriusFaults(faults: { status?: number; latencyMs?: number }): Promise<void>;
+  /** Faults for Sirius and DynamoDB (src/dev/faults.ts); `{}` resets them all. */
+  setFaults(faults: Faults): Promise<void>;
+  /** The same, kept for the Sirius-only tests that predate DynamoDB faults. */
+  setSiriusFaults(faults: Faults): Promise<void>;
 }
 
 export interface SiriusCallLog {
@@ -28,6 +32,8 @@ export interface SiriusCallLog {
   lastRequestId: string | null;
   lastTraceparent: string | null;
   letters: { caseUid: string; actorUid: string }[];
+  /** Calls to Sirius's health check (readiness probes), kept apart from `total`. */
+  healthChecks: number;
 }
 
 export interface GraphQLRequest {
@@ -83,6 +89,11 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     return (await response.json()) as SiriusCallLog;
   }
 
+  async function setFaults(faults: Faults) {
+    const response = await fetch(`${gateway.siriusUrl}/__faults`, { method: 'PUT', body: JSON.stringify(faults) });
+    if (!response.ok) throw new Error(`simulator refused faults: ${response.status} ${await response.text()}`);
+  }
+
   return {
     ...gateway,
     token,
@@ -90,23 +101,27 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     graphql: (path, request, headers) => post(path, JSON.stringify(request), headers),
     siriusCallLog,
     siriusCalls: async () => (await siriusCallLog()).total,
-    async setSiriusFaults(faults) {
-      const response = await fetch(`${gateway.siriusUrl}/__faults`, { method: 'PUT', body: JSON.stringify(faults) });
-      if (!response.ok) throw new Error(`simulator refused faults: ${response.status}`);
-    },
+    setFaults,
+    setSiriusFaults: setFaults,
   };
 }
 
 /**
  * A gateway configured as production is (a named Sirius, an OIDC issuer by JWKS URL, a registry
- * file), trusting the dev issuer of `trusted` so that tests can sign its tokens.
+ * file), trusting the dev issuer of `trusted` so that tests can sign its tokens. `logs` as for
+ * startTestGateway.
  */
-export async function startConfiguredGateway(trusted: TestGateway, env: Record<string, string>): Promise<RunningGateway> {
+export async function startConfiguredGateway(
+  trusted: TestGateway,
+  env: Record<string, string>,
+  options: { logs?: string[] } = {},
+): Promise<RunningGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-registry-'));
   const registryFile = join(dir, 'callers.json');
   writeFileSync(registryFile, JSON.stringify(DEV_CALLERS));
   const config = loadConfig({
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
     AUTH_ISSUER: 'oidc',
     OIDC_ISSUER: DEV_ISSUER,
@@ -122,5 +137,6 @@ export async function startConfiguredGateway(trusted: TestGateway, env: Record<s
     TRUSTED_DOCUMENTS: 'allow',
     ...env,
   });
-  return startGateway(config, createLogger(config.logLevel));
+  const { logs } = options;
+  return startGateway(config, logs ? createLogger('info', { write: (line: string) => void logs.push(line) }) : createLogger(config.logLevel));
 }

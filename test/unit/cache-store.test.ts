@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CacheStore } from '../../src/cache/cache-store';
@@ -12,5 +13,22 @@ describe('cache item expiry', () => {
     const store = new CacheStore({ client, tableName: 't', compressAboveBytes: 1000, retainSeconds: 1, logger: createLogger('silent') });
     await store.put('k', { status: 200, body: '{}', storedAt });
     expect(Number(sent?.Item?.expiresAt?.N) * 1000).toBeGreaterThanOrEqual(storedAt + 1000);
+  });
+});
+
+describe('what DynamoDB cannot store', () => {
+  it('an answer over the item limit even gzipped is never sent, and is reported', async () => {
+    const sent: unknown[] = [];
+    const client = { send: async (command: unknown) => void sent.push(command) } as unknown as DynamoDBClient;
+    const faults: string[] = [];
+    const store = new CacheStore({ client, tableName: 't', compressAboveBytes: 1000, retainSeconds: 60, logger: createLogger('silent'), onWriteFault: (reason) => void faults.push(reason) });
+    // Random base64 barely compresses: 600 KB of it stays far above DynamoDB's 400 KB.
+    const body = randomBytes(450 * 1024).toString('base64');
+    expect(await store.put('k', { status: 200, body, storedAt: Date.now() })).toBe('too-large');
+    expect(sent).toHaveLength(0);
+    expect(faults).toEqual(['too-large']);
+    // A large but compressible answer is stored, gzipped.
+    expect(await store.put('k', { status: 200, body: '{"a":"'.concat('x'.repeat(800 * 1024), '"}'), storedAt: Date.now() })).toBe('stored');
+    expect(sent).toHaveLength(1);
   });
 });

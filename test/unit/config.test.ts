@@ -75,4 +75,16 @@ describe('configuration', () => {
     expect(config.auth).toMatchObject({ callerRegistryJson: '{"callers":[]}', callerRegistryFile: undefined });
     expect(() => loadConfig({ AUTH_ISSUER: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-2_AbCdEf123' })).toThrow(/CALLER_REGISTRY_FILE: is required/);
   });
+
+  it('reads OIDC_ACCESS_TOKEN_CLAIM as name=value, for OIDC issuers only', () => {
+    const oidc = { AUTH_ISSUER: 'oidc', OIDC_ISSUER: 'https://login.example', OIDC_JWKS_URI: 'https://login.example/keys', OIDC_AUDIENCE: 'api', CALLER_REGISTRY_JSON: '{"callers":[]}' };
+    expect(loadConfig({ ...oidc, OIDC_ACCESS_TOKEN_CLAIM: 'idtyp=app' }).auth.issuer).toMatchObject({ accessTokenClaim: { name: 'idtyp', value: 'app' } });
+    expect(loadConfig(oidc).auth.issuer).toMatchObject({ accessTokenClaim: undefined });
+    for (const bad of ['idtyp', 'idtyp=', '=app', 'id typ=app']) {
+      expect(() => loadConfig({ ...oidc, OIDC_ACCESS_TOKEN_CLAIM: bad })).toThrow(
+        `OIDC_ACCESS_TOKEN_CLAIM=${JSON.stringify(bad)}: must be name=value: the claim every access token carries, e.g. idtyp=app for Entra ID`,
+      );
+    }
+    expect(() => loadConfig({ OIDC_ACCESS_TOKEN_CLAIM: 'idtyp=app' })).toThrow(/OIDC_ACCESS_TOKEN_CLAIM="idtyp=app": applies only when AUTH_ISSUER=oidc/);
+  });
 });

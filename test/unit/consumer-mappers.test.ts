@@ -45,8 +45,8 @@ describe('use-an-lpa v1 mappers', () => {
 
   it('puts the primary address first', () => {
     const [primary] = sample!.donor.addresses!;
-    const other = { ...primary!, id: 99, type: 'Correspondence' };
-    expect(orderedAddresses({ ...sample!.donor, addresses: [other, primary!] }).map((a) => a.id)).toEqual([primary!.id, 99]);
+    const other = { ...primary!, addressLine1: 'elsewhere', type: 'Correspondence' };
+    expect(orderedAddresses({ ...sample!.donor, addresses: [other, primary!] }).map((a) => a.addressLine1)).toEqual([primary!.addressLine1, 'elsewhere']);
     expect(orderedAddresses({ ...sample!.donor, addresses: null })).toEqual([]);
   });
 });

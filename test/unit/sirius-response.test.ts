@@ -1,27 +1,70 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SiriusUnavailableError } from '../../src/sirius/errors';
-import { interpretLpaResponse } from '../../src/sirius/sirius-client';
+import { InvalidAnswerError, interpretLpaResponse } from '../../src/sirius/sirius-client';
+import type { LpaReference } from '../../src/sirius/lpa-reference';
 
-const lpa = { uId: '7000-0000-0047', status: 'Registered', caseSubtype: 'hw', donor: {} };
+// Real documents: the fixtures are Sirius's own example payloads.
+const [sample] = JSON.parse(readFileSync('fixtures/sirius/lpas.json', 'utf8')) as Record<string, unknown>[];
+const lpa = sample!;
+const byUid: LpaReference = { kind: 'uid', value: '700000000047' };
+const byOnlineId: LpaReference = { kind: 'onlineLpaId', value: 'A33718377316' };
+
+function refusal(status: number, body: unknown, ref = byUid): InvalidAnswerError | SiriusUnavailableError | undefined {
+  try {
+    interpretLpaResponse(status, body, ref);
+  } catch (error) {
+    if (error instanceof SiriusUnavailableError) return error;
+    throw error;
+  }
+  return undefined;
+}
 
 describe("interpreting Sirius's answer", () => {
-  it('200 with an LPA is found; 200 with [] and 404 are not found; 410 is deleted', () => {
-    expect(interpretLpaResponse(200, [lpa])).toEqual({ outcome: 'found', lpa });
-    expect(interpretLpaResponse(200, [])).toEqual({ outcome: 'not-found' });
-    expect(interpretLpaResponse(404, undefined)).toEqual({ outcome: 'not-found' });
-    expect(interpretLpaResponse(410, undefined)).toEqual({ outcome: 'deleted' });
+  it('200 with the LPA asked for is found; 200 with [] and 404 are not found; 410 is deleted', () => {
+    expect(interpretLpaResponse(200, [lpa], byUid)).toMatchObject({ outcome: 'found', lpa: { uId: '7000-0000-0047', status: 'Registered' } });
+    expect(interpretLpaResponse(200, [lpa], byOnlineId)).toMatchObject({ outcome: 'found' });
+    expect(interpretLpaResponse(200, [], byUid)).toEqual({ outcome: 'not-found' });
+    expect(interpretLpaResponse(404, undefined, byUid)).toEqual({ outcome: 'not-found' });
+    expect(interpretLpaResponse(410, undefined, byUid)).toEqual({ outcome: 'deleted' });
+  });
+
+  it('an unexpected status is a typed upstream error', () => {
+    expect(refusal(400, undefined)?.reason).toBe('unexpected HTTP 400');
+  });
+
+  it('is lenient where Sirius is loose: nulls, missing optional fields and extra fields', () => {
+    const { donor, attorneys, trustCorporations: _dropped, ...rest } = lpa as { donor: Record<string, unknown>; attorneys: unknown; trustCorporations: unknown };
+    const loose = { ...rest, attorneys: null, donor: { ...donor, addresses: null, email: undefined, somethingNew: { nested: true } }, aFieldSiriusAddedLater: 1 };
+    const answer = interpretLpaResponse(200, [loose], byUid);
+    expect(answer.outcome).toBe('found');
+    if (answer.outcome !== 'found') return;
+    expect(answer.lpa.attorneys).toBeNull();
+    expect(answer.lpa.trustCorporations).toBeNull();
+    expect(answer.lpa.donor.email).toBeNull();
+    expect(answer.lpa.donor).not.toHaveProperty('somethingNew');
+    expect(answer.lpa).not.toHaveProperty('aFieldSiriusAddedLater');
+    expect(attorneys).toBeDefined();
   });
 
   it.each([
-    [400, undefined, 'unexpected HTTP 400'],
-    [200, { uId: 'x' }, 'response is not an array'],
-    [200, [{ hello: 'world' }], 'response is not an LPA'],
-  ])('HTTP %s with %j is a typed upstream error (%s)', (status, body, reason) => {
-    expect(() => interpretLpaResponse(status, body)).toThrow(SiriusUnavailableError);
-    try {
-      interpretLpaResponse(status, body);
-    } catch (error) {
-      expect((error as SiriusUnavailableError).reason).toBe(reason);
-    }
+    ['not an array', { uId: 'x' }],
+    ['no donor', [{ ...lpa, donor: null }]],
+    ['attorneys not a list', [{ ...lpa, attorneys: { 0: (lpa.attorneys as unknown[])[0] } }]],
+    ['an attorney without a uid', [{ ...lpa, attorneys: [{ firstname: 'Ann' }] }]],
+    ['a first name that is a number', [{ ...lpa, donor: { ...(lpa.donor as object), firstname: 42 } }]],
+    ['an unknown LPA type', [{ ...lpa, caseSubtype: 'xx' }]],
+    ['no status', [{ ...lpa, status: undefined }]],
+  ])('a record of the wrong shape (%s) is refused', (_case, body) => {
+    const error = refusal(200, body);
+    expect(error).toBeInstanceOf(InvalidAnswerError);
+    expect((error as InvalidAnswerError).invalid).toBe('wrong-shape');
+    // The reason names paths, never values: it reaches the logs.
+    expect(error?.reason).not.toMatch(/Ann|Rachel|42/);
+  });
+
+  it('a record of another LPA is refused, by uid and by online tool id', () => {
+    expect((refusal(200, [lpa], { kind: 'uid', value: '700000000048' }) as InvalidAnswerError).invalid).toBe('another-lpa');
+    expect((refusal(200, [lpa], { kind: 'onlineLpaId', value: 'A00000000001' }) as InvalidAnswerError).invalid).toBe('another-lpa');
   });
 });

@@ -6,17 +6,27 @@ import type {
   MutationResolvers,
 } from '../../../../generated/use-an-lpa/v2';
 import { userInputError } from '../../../../graphql/user-input-error';
-import type { CodeCheck } from '../../../../codes/activation-codes';
+import { isTransientCheck, type CodeCheck } from '../../../../codes/activation-codes';
 import { idempotent } from '../../../../mutations/idempotent-mutation';
 import { formatLpaUid, parseLpaUid } from '../../../../sirius/lpa-reference';
 
 // Use an LPA's side of activation codes: check a code, then use it. The caller's name scopes the
 // rate limits; the code itself goes no further than the codes domain (never a log or an error).
+// A rate-limited answer is transient: an idempotent retry is evaluated again, not replayed.
+// Letter requests are rate limited too, in the codes domain (src/codes/letter-limits.ts).
 export const Mutation: MutationResolvers = {
   validateActivationCode: (_root, args, context) =>
-    idempotent(context, 'validateActivationCode', args, () => context.codes.validate(args.code, args.lpaUid, args.dateOfBirth, context.caller.name)),
+    idempotent(context, 'validateActivationCode', args, () => context.codes.validate(args.code, args.lpaUid, args.dateOfBirth, context.caller.name), {
+      transient: isTransientCheck,
+    }),
   markActivationCodeUsed: (_root, args, context) =>
-    idempotent(context, 'markActivationCodeUsed', args, () => context.codes.markUsed(args.code, args.lpaUid, args.dateOfBirth, context.caller.name)),
+    idempotent(
+      context,
+      'markActivationCodeUsed',
+      args,
+      (attempt) => context.codes.markUsed(args.code, args.lpaUid, args.dateOfBirth, context.caller.name, attempt?.keyDigest),
+      { transient: isTransientCheck },
+    ),
   requestActivationKeyLetter: (_root, args, context) => {
     const actorUid = parseLpaUid(args.actorUid);
     if (actorUid === null) throw userInputError('actorUid must be 12 digits starting with 7, written 7000-0000-0799 or 700000000799.', 'actorUid');
