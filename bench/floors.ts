@@ -13,7 +13,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import DataLoader from 'dataloader';
 import { execute, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useAnLpaV2 } from '../src/consumers/use-an-lpa/v2';
-import type { LpaLookup } from '../src/sirius/lpa-lookup';
+import type { LpaLookup } from '../src/loaders/lpa-lookup';
 import type { SiriusLpa } from '../src/sirius/sirius-lpa';
 
 const [mode, bodyFile] = process.argv.slice(2);

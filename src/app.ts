@@ -17,7 +17,7 @@ import { lifecycleHeaders } from './server/version-lifecycle';
 import { loadManifest } from './contracts/manifest';
 import { loadOperations } from './contracts/operations';
 import { projectPath } from './project-paths';
-import { createSiriusLoaders } from './sirius/loaders';
+import { createSiriusLoaders } from './loaders/lpa-loaders';
 import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
 import { secretsManagerSecret } from './sirius/secrets-manager-secret';
 import { SiriusClient } from './sirius/sirius-client';

@@ -102,15 +102,13 @@ export class AttemptLock {
       } else if (item.reserved === undefined) {
         // Written before reservations: its failures are the places already taken.
         replacement = { failures: item.failures, reserved: item.failures + 1 };
-      } else if (now >= waitUntil) {
-        return { kind: 'locked', retryAfterSeconds: 1 };
       }
-      if (replacement) {
-        if (await this.replace(key, item, replacement, now)) return { kind: 'reserved' };
-        continue; // another check changed it first: look again
-      }
-      // Places held by checks still running: wait for them to be confirmed or handed back.
-      await sleep(Math.min(50, 5 * 2 ** round) * (0.5 + Math.random()));
+      if (replacement && (await this.replace(key, item, replacement, now))) return { kind: 'reserved' };
+      // Still contended after all this while: refuse, as a lock would, briefly.
+      if (now >= waitUntil) return { kind: 'locked', retryAfterSeconds: 1 };
+      // Another check replaced it first: look again at once. Places held by checks still
+      // running: wait for them to be confirmed or handed back.
+      if (!replacement) await sleep(Math.min(50, 5 * 2 ** round) * (0.5 + Math.random()));
     }
   }
 

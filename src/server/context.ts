@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller';
 import type { ActivationCodes } from '../codes/activation-codes';
 import type { IdempotencyStore } from '../mutations/idempotency-store';
-import type { SiriusLoaders } from '../sirius/loaders';
+import type { SiriusLoaders } from '../loaders/lpa-loaders';
 
 /** What every resolver gets: built fresh for each HTTP request, never shared between callers. */
 export interface GatewayContext {

@@ -68,13 +68,16 @@ export async function executePrepared(
 
   const respond = (status: number, errors: readonly GraphQLError[] | undefined, data?: unknown): GatewayResponse => {
     let httpStatus = status;
+    const headers: Record<string, string> = { 'content-type': contentType };
     const formatted = errors?.map((error) => {
       // graphql-jit's errors carry no extensions of their own: a resolver's error keeps its code.
       const extensions: Record<string, unknown> = { ...(error.extensions ?? {}) };
       extensions.code ??= 'INTERNAL_SERVER_ERROR';
-      const http = extensions.http as { status?: number } | undefined;
+      const http = extensions.http as { status?: number; headers?: unknown } | undefined;
       if (http && typeof http === 'object') {
         if (http.status) httpStatus = http.status;
+        // As Apollo: an error's own headers (Retry-After) reach the response.
+        if (http.headers instanceof Map) for (const [name, value] of http.headers) if (typeof value === 'string') headers[String(name)] = value;
         delete extensions.http;
       }
       const shape: GraphQLFormattedError = {
@@ -91,7 +94,7 @@ export async function executePrepared(
       }
     });
     const shown = formatted && !mayExplore(context) ? withoutSuggestions(formatted) : formatted;
-    return { status: httpStatus, headers: { 'content-type': contentType }, body: `${JSON.stringify({ errors: shown, data })}\n` };
+    return { status: httpStatus, headers, body: `${JSON.stringify({ errors: shown, data })}\n` };
   };
 
   if (!getOperationAST(operation.document, operationName ?? undefined)) {

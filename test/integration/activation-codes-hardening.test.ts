@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -306,6 +307,15 @@ describe('letter requests are rate limited', () => {
     expect(errorOf(refused[0]!)?.extensions?.retryAfterSeconds).toBeLessThanOrEqual(60);
     const before = await limited.siriusCalls();
     expect((await letter(newActor())).status).toBe(429);
+    // The registered operation, sent by id (production's path), is refused alike, with Retry-After.
+    const document = readFileSync('operations/use-an-lpa/v2/RequestActivationKeyLetter.graphql', 'utf8');
+    const byId = await limited.post(
+      USE_AN_LPA,
+      JSON.stringify({ documentId: `sha256:${createHash('sha256').update(document).digest('hex')}`, variables: { lpaUid: LPA, actorUid: newActor() } }),
+    );
+    expect(byId.status).toBe(429);
+    expect(errorOf(byId)?.extensions?.code).toBe('TOO_MANY_REQUESTS');
+    expect(Number(byId.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited.siriusCalls()).toBe(before);
   });
 });

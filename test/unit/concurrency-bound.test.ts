@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concurrencyBound } from '../../src/sirius/concurrency-bound';
+import { concurrencyBound } from '../../src/loaders/concurrency-bound';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 

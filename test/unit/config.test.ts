@@ -87,4 +87,11 @@ describe('configuration', () => {
     }
     expect(() => loadConfig({ OIDC_ACCESS_TOKEN_CLAIM: 'idtyp=app' })).toThrow(/OIDC_ACCESS_TOKEN_CLAIM="idtyp=app": applies only when AUTH_ISSUER=oidc/);
   });
+
+  it('limits letter requests and leases idempotency keys: defaults, and overridden', () => {
+    expect(loadConfig({}).codes).toMatchObject({ lettersPerActorPerDay: 3, lettersPerMinutePerCaller: 60, idempotencyLeaseSeconds: 30 });
+    const set = loadConfig({ CODES_LETTERS_PER_ACTOR_PER_DAY: '1', CODES_LETTERS_PER_MINUTE_PER_CALLER: '10', IDEMPOTENCY_LEASE_SECONDS: '1' });
+    expect(set.codes).toMatchObject({ lettersPerActorPerDay: 1, lettersPerMinutePerCaller: 10, idempotencyLeaseSeconds: 1 });
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '0' })).toThrow(/IDEMPOTENCY_LEASE_SECONDS="0"/);
+  });
 });

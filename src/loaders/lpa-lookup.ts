@@ -1,6 +1,6 @@
 import type { Freshness, LpaRead } from '../cache/lpa-read-through';
-import type { LpaReference } from './lpa-reference';
-import type { SiriusLpa } from './sirius-lpa';
+import type { LpaReference } from '../sirius/lpa-reference';
+import type { SiriusLpa } from '../sirius/sirius-lpa';
 
 // What a loader hands to resolvers: Sirius's answer, the reference it was asked for (so that a
 // "not found" can say which LPA it means), and where the answer came from. Codegen maps the

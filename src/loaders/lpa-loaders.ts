@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { concurrencyBound } from './concurrency-bound';
 import { toLookup, type LpaLookup } from './lpa-lookup';
-import { referenceKey, type LpaReference } from './lpa-reference';
+import { referenceKey, type LpaReference } from '../sirius/lpa-reference';
 import type { LpaReadThrough } from '../cache/lpa-read-through';
 import { inSpan, SpanKind } from '../observability/tracing';
 import type { ReadObserver } from '../observability/request-stats';
