@@ -84,8 +84,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startGateway(upstream: Upstream, freshSeconds: number, nodeOptions: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+export async function startGateway(upstream: Upstream, freshSeconds: number, nodeOptions: string[] = []): Promise<{ url: string; metricsUrl: string; child: ChildProcess }> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const child = spawn(process.execPath, [...nodeOptions, 'dist/main.js'], {
     // Production mode, as deployed: logs at info (to /dev/null here), only registered operations.
     env: {
@@ -111,6 +112,8 @@ export async function startGateway(upstream: Upstream, freshSeconds: number, nod
       OIDC_JWKS_URI: upstream.jwksUri,
       CALLER_REGISTRY_JSON: JSON.stringify(DEV_CALLERS),
       TRUSTED_DOCUMENTS: 'enforce',
+      // As deployed, /metrics is on its own port, never the public one.
+      METRICS_PORT: String(metricsPort),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -119,7 +122,7 @@ export async function startGateway(upstream: Upstream, freshSeconds: number, nod
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/health/live`)).ok) return { url, child };
+      if ((await fetch(`${url}/health/live`)).ok) return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, child };
     } catch {
       if (attempt > 200) throw new Error('the gateway did not start');
     }
@@ -150,8 +153,8 @@ export async function measure(target: Target, timing = { warmupSeconds: WARMUP_S
 }
 
 /** The gateway's own view of its memory, from prom-client's default metrics. */
-export async function memoryMegabytes(gatewayUrl: string): Promise<{ rss: number; heapUsed: number }> {
-  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+export async function memoryMegabytes(metricsUrl: string): Promise<{ rss: number; heapUsed: number }> {
+  const text = await (await fetch(metricsUrl)).text();
   const megabytes = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024 / 1024);
   return { rss: megabytes('process_resident_memory_bytes'), heapUsed: megabytes('nodejs_heap_size_used_bytes') };
 }

@@ -145,7 +145,7 @@ const report = {
     'gateway-live / sirius-direct': ratio('gateway-live', 'sirius-direct'),
     'gateway-cache-hit / http-floor': ratio('gateway-cache-hit', 'http-floor'),
   },
-  rssMegabytesAfterRun: { 'gateway (fresh window 1 h)': (await memoryMegabytes(cached.url)).rss, 'gateway (fresh window 0)': (await memoryMegabytes(live.url)).rss },
+  rssMegabytesAfterRun: { 'gateway (fresh window 1 h)': (await memoryMegabytes(cached.metricsUrl)).rss, 'gateway (fresh window 0)': (await memoryMegabytes(live.metricsUrl)).rss },
 };
 writeFileSync(RESULTS_JSON, `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(RESULTS_MD, markdown(report, previous));

@@ -36,14 +36,14 @@ interface Round {
   heapUsed: number;
 }
 const rounds: Round[] = [];
-const start = await memoryMegabytes(gateway.url);
+const start = await memoryMegabytes(gateway.metricsUrl);
 process.stdout.write(`soak: ${ROUNDS} rounds of ${ROUND_SECONDS} s, old space limited to ${HEAP_LIMIT_MB} MB; at start rss ${start.rss} MB, heap ${start.heapUsed} MB\n`);
 for (let round = 1; round <= ROUNDS && !crashed; round++) {
   const { name, target } = targets[(round - 1) % targets.length]!;
   const measured = await measure(target, { warmupSeconds: 0, durationSeconds: ROUND_SECONDS });
   if (crashed) break;
   await new Promise((resolve) => setTimeout(resolve, 1000)); // let the last responses and a GC settle
-  const memory = await memoryMegabytes(gateway.url);
+  const memory = await memoryMegabytes(gateway.metricsUrl);
   rounds.push({ round, load: name, requests: measured.total, rps: Math.round(measured.rps), errors: measured.errors, ...memory });
   process.stdout.write(`round ${round} (${name}): ${Math.round(measured.rps)} req/s, ${measured.errors} errors, rss ${memory.rss} MB, heap ${memory.heapUsed} MB\n`);
 }

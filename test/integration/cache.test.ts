@@ -1,5 +1,5 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cachedItem, putCachedItem, untilCached } from '../support/cache-table';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 const ENDPOINT = '/use-an-lpa/v1/graphql';
@@ -9,32 +9,6 @@ const lpaQuery = (uid: string) => ({
     ... on LpaDeleted { uid freshness { source ageSeconds } } } }`,
 });
 const withoutFreshness = (lpa: Record<string, unknown>) => ({ ...lpa, freshness: undefined });
-
-/** The cache item for a uid, straight from dynalite. */
-async function cachedItem(gateway: TestGateway, uid: string) {
-  const dynamo = new DynamoDBClient({
-    endpoint: gateway.embedded!.cacheTable.endpoint,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    const key = `lpa#uid#${uid.replaceAll('-', '')}`;
-    const { Item } = await dynamo.send(new GetItemCommand({ TableName: gateway.embedded!.cacheTable.tableName, Key: { pk: { S: key } } }));
-    return Item;
-  } finally {
-    dynamo.destroy();
-  }
-}
-
-/** A response waits at most CACHE_WRITE_WAIT_MS for its write; on a busy machine the write may land
- *  just after. Tests that need the item wait for it rather than for a fixed time. */
-async function untilCached(gateway: TestGateway, uid: string) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (await cachedItem(gateway, uid)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${uid} was never cached`);
-}
 
 describe('read-through cache while Sirius is down', () => {
   let gateway: TestGateway;
@@ -303,30 +277,13 @@ describe('writes and logs', () => {
 
   it('an older answer never overwrites a newer one (writes are conditional on storedAt)', async () => {
     const newer = Date.now() + 60_000; // another instance stored this one later than we will
-    const dynamo = new DynamoDBClient({ endpoint: gateway.embedded!.dynamoDirectEndpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    try {
-      await dynamo.send(
-        new PutItemCommand({
-          TableName: gateway.embedded!.cacheTable.tableName,
-          Item: {
-            pk: { S: 'lpa#uid#700000000344' },
-            status: { N: '410' },
-            body: { B: Buffer.alloc(0) },
-            encoding: { S: 'identity' },
-            storedAt: { N: String(newer) },
-            expiresAt: { N: String(Math.ceil(newer / 1000) + 3600) },
-          },
-        }),
-      );
-      const { body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
-      expect(body.data?.lpa).toMatchObject({ __typename: 'Lpa', freshness: { source: 'LIVE' } });
-      await new Promise((resolve) => setTimeout(resolve, 200)); // past the write's wait
-      const item = await cachedItem(gateway, '7000-0000-0344');
-      expect(item?.storedAt?.N).toBe(String(newer));
-      expect(item?.status?.N).toBe('410');
-    } finally {
-      dynamo.destroy();
-    }
+    await putCachedItem(gateway, '7000-0000-0344', { status: 410, body: '', storedAt: newer });
+    const { body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
+    expect(body.data?.lpa).toMatchObject({ __typename: 'Lpa', freshness: { source: 'LIVE' } });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // past the write's wait
+    const item = await cachedItem(gateway, '7000-0000-0344');
+    expect(item?.storedAt?.N).toBe(String(newer));
+    expect(item?.status?.N).toBe('410');
   });
 
   it('serving stale logs the request id and the reason, never the LPA uid', async () => {

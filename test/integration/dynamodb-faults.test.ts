@@ -1,5 +1,5 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { untilCached } from '../support/cache-table';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 // DynamoDB misbehaving at the network level (the embedded stack's proxy in front of dynalite): the
@@ -76,7 +76,7 @@ describe('a slow or throttling DynamoDB', () => {
 
   it('faults can target one operation: only writes throttled, reads still hit', async () => {
     await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
-    await untilCached('7000-0000-0617');
+    await untilCached(gateway, '7000-0000-0617');
     await gateway.setFaults({ dynamodb: { throttle: true, operations: ['PutItem', 'UpdateItem', 'DeleteItem'] } });
     const before = await gateway.siriusCalls();
     const { body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
@@ -100,18 +100,3 @@ describe('the cache breaker', () => {
     }
   });
 });
-
-async function untilCached(uid: string): Promise<void> {
-  const dynamo = new DynamoDBClient({ endpoint: gateway.embedded!.dynamoDirectEndpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  try {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const key = `lpa#uid#${uid.replaceAll('-', '')}`;
-      const { Item } = await dynamo.send(new GetItemCommand({ TableName: gateway.embedded!.cacheTable.tableName, Key: { pk: { S: key } } }));
-      if (Item) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`${uid} was never cached`);
-  } finally {
-    dynamo.destroy();
-  }
-}

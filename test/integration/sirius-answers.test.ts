@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cachedItem, putCachedItem, untilCached } from '../support/cache-table';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 // Sirius answering 200 with something the gateway must not trust: not JSON, another LPA, a record
@@ -21,20 +21,6 @@ beforeAll(async () => {
 afterEach(() => gateway.setFaults({}));
 afterAll(() => gateway.close());
 
-function dynamo() {
-  return new DynamoDBClient({ endpoint: gateway.embedded!.dynamoDirectEndpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-}
-
-async function cachedItem(uid: string) {
-  const client = dynamo();
-  try {
-    const { Item } = await client.send(new GetItemCommand({ TableName: gateway.embedded!.cacheTable.tableName, Key: { pk: { S: `lpa#uid#${uid.replaceAll('-', '')}` } } }));
-    return Item;
-  } finally {
-    client.destroy();
-  }
-}
-
 function expectUnavailable(body: { data?: Record<string, unknown> | null; errors?: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] }) {
   expect(body.data).toEqual({ lpa: null });
   expect(body.errors).toEqual([expect.objectContaining({ path: ['lpa'], extensions: { code: 'SIRIUS_UNAVAILABLE' } })]);
@@ -49,7 +35,7 @@ describe('answers that are not JSON', () => {
     const { status, body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0252'));
     expect(status).toBe(200);
     expectUnavailable(body);
-    expect(await cachedItem('7000-0000-0252')).toBeUndefined();
+    expect(await cachedItem(gateway, '7000-0000-0252')).toBeUndefined();
   });
 
   it('[] is "not found", as Sirius means it', async () => {
@@ -66,7 +52,7 @@ describe('an answer for another LPA', () => {
     const { body, text } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0344'));
     expectUnavailable(body);
     expect(text).not.toContain((other.donor as { surname: string }).surname);
-    expect(await cachedItem('7000-0000-0344')).toBeUndefined();
+    expect(await cachedItem(gateway, '7000-0000-0344')).toBeUndefined();
     const integrity = logs.filter((line) => line.includes('integrity'));
     expect(integrity).toHaveLength(1);
     expect(JSON.parse(integrity[0]!)).toMatchObject({ level: 50, invalid: 'another-lpa', requestId: expect.any(String) });
@@ -90,7 +76,7 @@ describe('a record of the wrong shape', () => {
     const { status, body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0435'));
     expect(status).toBe(200);
     expectUnavailable(body);
-    expect(await cachedItem('7000-0000-0435')).toBeUndefined();
+    expect(await cachedItem(gateway, '7000-0000-0435')).toBeUndefined();
   });
 
   it('a record with a person who is not an object', async () => {
@@ -101,24 +87,7 @@ describe('a record of the wrong shape', () => {
   });
 
   it('a wrongly shaped item in the cache table is a miss, never a broken LPA', async () => {
-    const client = dynamo();
-    try {
-      await client.send(
-        new PutItemCommand({
-          TableName: gateway.embedded!.cacheTable.tableName,
-          Item: {
-            pk: { S: 'lpa#uid#700000000617' },
-            status: { N: '200' },
-            body: { B: Buffer.from(JSON.stringify({ ...fixture('7000-0000-0617'), attorneys: 'nobody' })) },
-            encoding: { S: 'identity' },
-            storedAt: { N: String(Date.now()) },
-            expiresAt: { N: String(Math.ceil(Date.now() / 1000) + 3600) },
-          },
-        }),
-      );
-    } finally {
-      client.destroy();
-    }
+    await putCachedItem(gateway, '7000-0000-0617', { status: 200, body: JSON.stringify({ ...fixture('7000-0000-0617'), attorneys: 'nobody' }), storedAt: Date.now() });
     await gateway.setFaults({ status: 503 });
     const { body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0617'));
     expectUnavailable(body);
@@ -130,7 +99,7 @@ describe('answers too large', () => {
     await gateway.setFaults({ padBytes: 2_000_000 });
     const { body } = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0047'));
     expectUnavailable(body);
-    expect(await cachedItem('7000-0000-0047')).toBeUndefined();
+    expect(await cachedItem(gateway, '7000-0000-0047')).toBeUndefined();
   });
 
   it('a large answer under the cap is fine (the padding is not kept)', async () => {
@@ -156,7 +125,7 @@ describe('"not found" evicts', () => {
   it('an LPA Sirius now says does not exist is not served from the cache at the next outage', async () => {
     const live = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0138'));
     expect(live.body.data?.lpa).toMatchObject({ __typename: 'Lpa', freshness: { source: 'LIVE' } });
-    await untilCached('7000-0000-0138');
+    await untilCached(gateway, '7000-0000-0138');
 
     await gateway.setFaults({ body: '[]' });
     const gone = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0138'));
@@ -165,14 +134,6 @@ describe('"not found" evicts', () => {
     await gateway.setFaults({ status: 503 });
     const outage = await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0138'));
     expectUnavailable(outage.body);
-    expect(await cachedItem('7000-0000-0138')).toBeUndefined();
+    expect(await cachedItem(gateway, '7000-0000-0138')).toBeUndefined();
   });
 });
-
-async function untilCached(uid: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (await cachedItem(uid)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${uid} was never cached`);
-}
