@@ -24,7 +24,7 @@ for (const consumer of consumers) {
         enumsAsTypes: true,
         strictScalars: true,
         scalars: { Date: 'string', LpaUid: 'string', SiriusUid: 'string', DateTime: { input: 'Date', output: 'Date' } },
-        contextType: '../../server/context#GatewayContext',
+        contextType: '../../graphql/gateway-context#GatewayContext',
         mappers,
         useIndexSignature: false,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false, resolvers: true },

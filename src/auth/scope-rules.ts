@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { deny, rule, shield, type IRules } from 'graphql-shield';
-import type { GatewayContext } from '../server/context';
+import type { GatewayContext } from '../graphql/gateway-context';
 
 // Building blocks for each consumer's permissions.ts. Rules read only the caller, so their
 // results are safely cached per request ('contextual'). Every field needs a rule: anything a

@@ -1,6 +1,6 @@
 import type { IExecutableSchemaDefinition } from '@graphql-tools/schema';
 import type { IMiddlewareGenerator } from 'graphql-middleware';
-import type { GatewayContext } from '../server/context';
+import type { GatewayContext } from '../graphql/gateway-context';
 
 /**
  * One consumer's schema version: everything the shared server needs to serve

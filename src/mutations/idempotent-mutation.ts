@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { GatewayContext } from '../server/context';
+import type { GatewayContext } from '../graphql/gateway-context';
 import type { IdempotentAttempt, RunOptions } from './idempotency-store';
 
 /**

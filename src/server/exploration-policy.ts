@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import { EXPLORER_SCOPE } from '../auth/caller';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../graphql/gateway-context';
 
 // Introspection and "Did you mean …?" suggestions describe the schema. They are for engineers
 // (the explorer scope) and for everyone on the embedded default; other callers get neither.

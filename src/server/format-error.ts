@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
 import { SiriusUnavailableError, siriusUnavailableGraphQLError } from '../sirius/errors';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../graphql/gateway-context';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown, requestId?: string) => GraphQLFormattedError;
 

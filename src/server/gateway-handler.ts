@@ -5,7 +5,7 @@ import { mayUseSchema, type Caller } from '../auth/caller';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../observability/metrics';
 import { newRequestStats, type RequestStats } from '../observability/request-stats';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../graphql/gateway-context';
 import { errorResponse, jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-request';
 import type { GraphQLEndpoint } from './graphql-endpoint';
 import type { Readiness } from './readiness';

@@ -8,7 +8,7 @@ import type { GatewayConfig } from '../config/config';
 import type { ConsumerSchema } from '../consumers/consumer-schema';
 import type { Logger } from '../logger';
 import { projectPath } from '../project-paths';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../graphql/gateway-context';
 import { explorationPolicy } from './exploration-policy';
 import { createErrorFormatter } from './format-error';
 import { queryLimitRules } from './query-limits';

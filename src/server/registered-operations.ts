@@ -2,7 +2,7 @@ import Negotiator from 'negotiator';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { getOperationAST, getVariableValues, GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ValidationRule, type VariableDefinitionNode } from 'graphql';
 import type { Logger } from '../logger';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../graphql/gateway-context';
 import type { GatewayResponse } from './gateway-request';
 import { usesIntrospection, withoutSuggestions, mayExplore } from './exploration-policy';
 import type { TrustedDocuments } from './trusted-documents';

@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger';
-import type { GatewayContext } from '../../src/server/context';
+import type { GatewayContext } from '../../src/graphql/gateway-context';
 import { createErrorFormatter } from '../../src/server/format-error';
 
 // A bug's error is masked for the consumer and logged for us, with the request it happened in.

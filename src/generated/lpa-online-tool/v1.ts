@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { FoundLpa, MissingLpa, DeletedLpa } from '../../loaders/lpa-lookup';
 import type { Freshness as FreshnessModel } from '../../cache/lpa-read-through';
-import type { GatewayContext } from '../../server/context';
+import type { GatewayContext } from '../../graphql/gateway-context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
