@@ -7,7 +7,8 @@ import { createGraphQLEndpoint, type GraphQLEndpoint } from './server/graphql-en
 import { createGatewayHandler, type GatewayHandler } from './server/gateway-handler';
 import { CacheStore } from './cache/cache-store';
 import { createDynamoClient } from './cache/dynamodb-client';
-import { LpaReadThrough } from './cache/lpa-read-through';
+import { ReadThrough } from './cache/read-through';
+import { siriusLpas } from './sirius/sirius-lpa-source';
 import { createMetrics, type GatewayMetrics } from './observability/metrics';
 import { observerFor } from './observability/request-stats';
 import { startTracing } from './observability/tracing';
@@ -79,7 +80,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     breakerFailures: config.cache.breakerFailures,
     breakerHalfOpenSeconds: config.cache.breakerHalfOpenSeconds,
   });
-  const reads = new LpaReadThrough(sirius, cache, config.cache, logger, metrics);
+  const reads = new ReadThrough(siriusLpas(sirius), cache, config.cache, logger, metrics.reads);
   // The codes table is the record, not a cache: its client waits longer and faults are errors.
   // Its faults that a retry may outlast (timeouts, throttling) answer CODES_UNAVAILABLE.
   const codesDynamo = reportingUnavailability(createDynamoClient({ region: config.cache.region, endpoint: codesTable.endpoint, timeoutMs: config.codes.dynamoTimeoutMs, deadlineMs: config.codes.dynamoDeadlineMs }), logger);

@@ -51,7 +51,7 @@ export interface CacheStoreOptions {
 export const MAX_STORED_BODY_BYTES = 380 * 1024;
 
 /**
- * The gateway's own table of Sirius answers, keyed by the normalised resource (`lpa#uid#…`).
+ * The gateway's own table of upstream answers, keyed by upstream and resource (`sirius#lpa#uid#…`).
  * It fails open: a DynamoDB fault is logged and reported as `fault`, never thrown, so a request
  * that Sirius can answer never fails because of the cache. While DynamoDB keeps failing, a
  * breaker stops asking it for a while, so a hung table costs requests nothing after the first few.

@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import type { Freshness as FreshnessModel } from '../cache/lpa-read-through';
+import type { Freshness as FreshnessModel } from '../cache/read-through';
 
 /** `DateTime` in every consumer schema: graphql-scalars' RFC 3339 date-time. */
 export const DateTimeScalar = DateTimeResolver;

@@ -3,9 +3,10 @@ import { GraphQLError } from 'graphql';
 import { concurrencyBound } from './concurrency-bound';
 import { toLookup, type LpaLookup } from './lpa-lookup';
 import { referenceKey, type LpaReference } from '../sirius/lpa-reference';
-import type { LpaReadThrough } from '../cache/lpa-read-through';
+import type { ReadThrough } from '../cache/read-through';
+import type { ReadObserver } from '../observability/read-observer';
+import type { SiriusLpa } from '../sirius/sirius-lpa';
 import { inSpan, SpanKind } from '../observability/tracing';
-import type { ReadObserver } from '../observability/request-stats';
 
 export interface SiriusLoaders {
   /** One LPA by uid or online tool id; errors are `SiriusUnavailableError`. */
@@ -31,7 +32,7 @@ export const LPA_LIMIT_EXCEEDED = 'LPA_LIMIT_EXCEEDED';
  * concurrency; the loader's value is that one query naming the same LPA several times (aliases,
  * repeated uids, the same LPA reached by two fields) asks Sirius once.
  */
-export function createSiriusLoaders(reads: LpaReadThrough, options: LoaderOptions): SiriusLoaders {
+export function createSiriusLoaders(reads: ReadThrough<LpaReference, SiriusLpa>, options: LoaderOptions): SiriusLoaders {
   const limit = concurrencyBound(options.concurrency);
   const call = { requestId: options.requestId };
   // DataLoader hands each distinct LPA to a batch once per request, so counting here counts LPAs.

@@ -1,4 +1,4 @@
-import type { Freshness, LpaRead } from '../cache/lpa-read-through';
+import type { Freshness, Read } from '../cache/read-through';
 import type { LpaReference } from '../sirius/lpa-reference';
 import type { SiriusLpa } from '../sirius/sirius-lpa';
 
@@ -23,10 +23,10 @@ export interface DeletedLpa {
 }
 export type LpaLookup = FoundLpa | MissingLpa | DeletedLpa;
 
-export function toLookup(ref: LpaReference, { answer, freshness }: LpaRead): LpaLookup {
+export function toLookup(ref: LpaReference, { answer, freshness }: Read<SiriusLpa>): LpaLookup {
   switch (answer.outcome) {
     case 'found':
-      return { outcome: 'found', ref, lpa: answer.lpa, freshness };
+      return { outcome: 'found', ref, lpa: answer.doc, freshness };
     case 'deleted':
       return { outcome: 'deleted', ref, freshness };
     default:

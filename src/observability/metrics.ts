@@ -5,8 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 // registered documents' names (or `ad-hoc`: a name a client sends is never a label), outcomes are
 // fixed lists.
 
-export type CacheRead = 'fresh' | 'stale' | 'miss' | 'fault';
-export type SiriusOutcome = 'found' | 'not_found' | 'deleted' | 'unavailable';
+import type { CacheResult, ReadObserver, ReadOutcome } from './read-observer';
 
 
 export function createMetrics(options: { circuitState: () => 'closed' | 'open' | 'half-open' }) {
@@ -30,6 +29,18 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     name: 'gateway_sirius_calls_total',
     help: 'Logical reads from Sirius (retries included in one) by outcome',
     labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const upstreamCalls = new Counter({
+    name: 'gateway_upstream_calls_total',
+    help: 'Calls to each upstream (a batch read of many resources is one call)',
+    labelNames: ['upstream'] as const,
+    registers: [registry],
+  });
+  const upstreamReads = new Counter({
+    name: 'gateway_upstream_reads_total',
+    help: 'Resources read from each upstream, by outcome',
+    labelNames: ['upstream', 'outcome'] as const,
     registers: [registry],
   });
   const cacheReads = new Counter({
@@ -75,8 +86,15 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
       requests.inc({ consumer, version, operation: labels.operation ?? 'none', status: String(labels.status) });
       duration.observe({ consumer, version }, labels.seconds);
     },
-    siriusCall: (outcome: SiriusOutcome) => siriusCalls.inc({ outcome }),
-    cacheRead: (result: CacheRead) => cacheReads.inc({ result }),
+    /** Reads of any upstream; Sirius's also keep their released metric (one read is one call there). */
+    reads: {
+      call: (upstream: string) => upstreamCalls.inc({ upstream }),
+      read(upstream: string, outcome: ReadOutcome) {
+        upstreamReads.inc({ upstream, outcome });
+        if (upstream === 'sirius') siriusCalls.inc({ outcome });
+      },
+      cache: (result: CacheResult) => cacheReads.inc({ result }),
+    } satisfies ReadObserver,
     cacheWriteFault: (reason: 'fault' | 'too-large') => cacheWriteFaults.inc({ reason }),
     siriusInvalidAnswer: (reason: string) => siriusInvalidAnswers.inc({ reason }),
     activationCode: (operation: string, outcome: string) => activationCodes.inc({ operation, outcome }),

@@ -2,14 +2,14 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger';
-import { SiriusUnavailableError, siriusUnavailableGraphQLError } from '../sirius/errors';
+import { UpstreamUnavailableError } from '../upstream/upstream-unavailable';
 import type { GatewayContext } from '../graphql/gateway-context';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown, requestId?: string) => GraphQLFormattedError;
 
 /**
- * The last stop before an error reaches a consumer. Sirius failures become `SIRIUS_UNAVAILABLE`
- * with no upstream detail. Anything Apollo could only label `INTERNAL_SERVER_ERROR` is a bug: it is
+ * The last stop before an error reaches a consumer. An upstream's failure becomes its stable code
+ * (`SIRIUS_UNAVAILABLE`, `LPA_STORE_UNAVAILABLE`) with no upstream detail. Anything Apollo could only label `INTERNAL_SERVER_ERROR` is a bug: it is
  * logged here and masked. Errors raised on purpose (validation, `BAD_USER_INPUT`, ...) pass, never
  * with a stack trace. (Codes, not `instanceof GraphQLError`: graphql may be loaded twice, ESM and CJS.)
  *
@@ -22,10 +22,9 @@ export function createErrorFormatter(logger: Logger): { format: FormatError; plu
   const format: FormatError = (formatted, error, requestId = typeof error === 'object' && error !== null ? requestOf.get(error) : undefined) => {
     const original = unwrapResolverError(error);
     const where = { path: formatted.path, locations: formatted.locations };
-    if (original instanceof SiriusUnavailableError) {
-      logger.warn({ requestId, reason: original.reason, upstreamStatus: original.upstreamStatus, path: formatted.path }, 'sirius unavailable');
-      const { message, extensions } = siriusUnavailableGraphQLError();
-      return { message, extensions, ...where };
+    if (original instanceof UpstreamUnavailableError) {
+      logger.warn({ requestId, code: original.code, reason: original.reason, upstreamStatus: original.upstreamStatus, path: formatted.path }, 'upstream unavailable');
+      return { message: original.consumerMessage, extensions: { code: original.code }, ...where };
     }
     const { stacktrace: _omitted, ...extensions } = formatted.extensions ?? {};
     if (typeof extensions.code !== 'string' || extensions.code === 'INTERNAL_SERVER_ERROR') {

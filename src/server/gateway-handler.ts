@@ -69,7 +69,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     }
     response.headers['x-request-id'] = requestId;
     const seconds = (performance.now() - started) / 1000;
-    const cost = log.consumer ? { siriusCalls: stats.siriusCalls, cache: stats.cache } : {};
+    const cost = log.consumer ? { siriusCalls: stats.upstreamCalls.sirius ?? 0, lpaStoreCalls: stats.upstreamCalls['lpa-store'] ?? 0, cache: stats.cache } : {};
     accessLog.info({ ...log, ...cost, status: response.status, durationMs: Math.round(seconds * 1000) }, 'request');
     traceOutcome(span, request.method, log, response.status);
     if (request.path !== '/metrics') {

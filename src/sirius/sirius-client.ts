@@ -18,13 +18,11 @@ import { inSpan, SpanKind, withTraceHeaders } from '../observability/tracing';
 import { SiriusUnavailableError } from './errors';
 import type { RequestSigner } from './request-signer';
 import type { LpaReference } from './lpa-reference';
+import type { CallOptions, UpstreamAnswer } from '../upstream/upstream';
 import { parseSiriusLpa, uidDigits, type SiriusLpa } from './sirius-lpa';
 
 /** What Sirius said about one LPA, in the terms every consumer shares. */
-export type SiriusLpaAnswer =
-  | { outcome: 'found'; lpa: SiriusLpa; /** Bytes of Sirius's answer, as a size for caches. */ bytes: number }
-  | { outcome: 'not-found' }
-  | { outcome: 'deleted' };
+export type SiriusLpaAnswer = UpstreamAnswer<SiriusLpa>;
 
 export interface SiriusClientOptions {
   baseUrl: string;
@@ -47,10 +45,8 @@ export interface SiriusClientOptions {
 /** Why an answer Sirius gave was refused: each is SIRIUS_UNAVAILABLE to consumers, never cached. */
 export type InvalidAnswer = 'not-json' | 'too-large' | 'wrong-shape' | 'another-lpa';
 
-export interface SiriusCallOptions {
-  /** Forwarded as `x-request-id` so that Sirius's logs join ours. */
-  requestId: string;
-}
+/** `requestId` is forwarded as `x-request-id` so that Sirius's logs join ours. */
+export type SiriusCallOptions = Pick<CallOptions, 'requestId'>;
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const LPAS_PATH = '/api/public/v1/lpas';
@@ -311,7 +307,7 @@ export function interpretLpaResponse(status: number, body: unknown, ref: LpaRefe
   const { lpa } = parsed;
   const asked = ref.kind === 'uid' ? uidDigits(lpa.uId) === ref.value : lpa.onlineLpaId === ref.value;
   if (!asked) throw new InvalidAnswerError('another-lpa', [], status);
-  return { outcome: 'found', lpa, bytes };
+  return { outcome: 'found', doc: lpa, bytes };
 }
 
 function describeTransportError(error: unknown): string {

@@ -49,7 +49,7 @@ describe('npm start (src/main.ts)', () => {
     // One line for the request, and nothing from the LPA it returned.
     expect(stdout).toMatch(/"consumer":"use-an-lpa".*"status":200.*"msg":"request"/);
     // ... saying what it cost: one Sirius call after one cache miss.
-    expect(stdout).toMatch(/"caller":"use-an-lpa".*"siriusCalls":1,"cache":\{"fresh":0,"stale":0,"miss":1,"fault":0\}/);
+    expect(stdout).toMatch(/"caller":"use-an-lpa".*"siriusCalls":1,"lpaStoreCalls":0,"cache":\{"fresh":0,"stale":0,"miss":1,"fault":0\}/);
     for (const personal of ['Sanderson', '1948-11-01', 'DN37', 'Front Street']) expect(stdout).not.toContain(personal);
   });
 

@@ -298,10 +298,10 @@ describe('writes and logs', () => {
     expect(lines[0]).not.toMatch(/0435|000000000435/);
   });
 
-  it("the 'sirius unavailable' line names its request", async () => {
+  it("the 'upstream unavailable' line names its request and the upstream's code", async () => {
     await gateway.setFaults({ status: 503 });
-    await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0526'), { 'x-request-id': 'unavailable-0526' });
-    const line = logs.find((entry) => entry.includes('"sirius unavailable"') && entry.includes('unavailable-0526'));
-    expect(line).toBeDefined();
+    await gateway.graphql(ENDPOINT, lpaQuery('7000-0000-0526'), { 'x-request-id': 'unavailable-test' });
+    const line = logs.find((entry) => entry.includes('"upstream unavailable"') && entry.includes('unavailable-test'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ code: 'SIRIUS_UNAVAILABLE', requestId: 'unavailable-test', reason: 'HTTP 503' });
   });
 });

@@ -8,7 +8,7 @@ function direct(gateway: TestGateway): DynamoDBClient {
   return new DynamoDBClient({ endpoint: gateway.embedded!.dynamoDirectEndpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
-const keyOf = (uid: string) => ({ pk: { S: `lpa#uid#${uid.replaceAll('-', '')}` } });
+const keyOf = (uid: string) => ({ pk: { S: `sirius#lpa#uid#${uid.replaceAll('-', '')}` } });
 
 /** The cache item for a Sirius uid, or undefined. */
 export async function cachedItem(gateway: TestGateway, uid: string): Promise<Record<string, AttributeValue> | undefined> {

@@ -22,7 +22,7 @@ function refusal(status: number, body: unknown, ref = byUid): InvalidAnswerError
 
 describe("interpreting Sirius's answer", () => {
   it('200 with the LPA asked for is found; 200 with [] and 404 are not found; 410 is deleted', () => {
-    expect(interpretLpaResponse(200, [lpa], byUid)).toMatchObject({ outcome: 'found', lpa: { uId: '7000-0000-0047', status: 'Registered' } });
+    expect(interpretLpaResponse(200, [lpa], byUid)).toMatchObject({ outcome: 'found', doc: { uId: '7000-0000-0047', status: 'Registered' } });
     expect(interpretLpaResponse(200, [lpa], byOnlineId)).toMatchObject({ outcome: 'found' });
     expect(interpretLpaResponse(200, [], byUid)).toEqual({ outcome: 'not-found' });
     expect(interpretLpaResponse(404, undefined, byUid)).toEqual({ outcome: 'not-found' });
@@ -39,11 +39,11 @@ describe("interpreting Sirius's answer", () => {
     const answer = interpretLpaResponse(200, [loose], byUid);
     expect(answer.outcome).toBe('found');
     if (answer.outcome !== 'found') return;
-    expect(answer.lpa.attorneys).toBeNull();
-    expect(answer.lpa.trustCorporations).toBeNull();
-    expect(answer.lpa.donor.email).toBeNull();
-    expect(answer.lpa.donor).not.toHaveProperty('somethingNew');
-    expect(answer.lpa).not.toHaveProperty('aFieldSiriusAddedLater');
+    expect(answer.doc.attorneys).toBeNull();
+    expect(answer.doc.trustCorporations).toBeNull();
+    expect(answer.doc.donor.email).toBeNull();
+    expect(answer.doc.donor).not.toHaveProperty('somethingNew');
+    expect(answer.doc).not.toHaveProperty('aFieldSiriusAddedLater');
     expect(attorneys).toBeDefined();
   });
 

@@ -3,5 +3,5 @@ export const mappers = {
   LpaSummary: '../../loaders/lpa-lookup#FoundLpa',
   LpaNotFound: '../../loaders/lpa-lookup#MissingLpa',
   LpaDeleted: '../../loaders/lpa-lookup#DeletedLpa',
-  Freshness: '../../cache/lpa-read-through#Freshness as FreshnessModel',
+  Freshness: '../../cache/read-through#Freshness as FreshnessModel',
 };

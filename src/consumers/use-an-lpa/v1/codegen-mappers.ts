@@ -4,7 +4,7 @@ export const mappers = {
   Lpa: '../../loaders/lpa-lookup#FoundLpa',
   LpaNotFound: '../../loaders/lpa-lookup#MissingLpa',
   LpaDeleted: '../../loaders/lpa-lookup#DeletedLpa',
-  Freshness: '../../cache/lpa-read-through#Freshness as FreshnessModel',
+  Freshness: '../../cache/read-through#Freshness as FreshnessModel',
   Person: '../../sirius/sirius-lpa#SiriusCaseActor',
   TrustCorporation: '../../sirius/sirius-lpa#SiriusCaseActor',
   Address: '../../sirius/sirius-lpa#SiriusAddress',

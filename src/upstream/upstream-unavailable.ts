@@ -1,0 +1,27 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * An upstream could not give an answer we can use: a 5xx, a timeout, a refused connection, or a
+ * body that is not what its contract says. The reason stays in the gateway's logs; consumers only
+ * ever see the upstream's stable code (`SIRIUS_UNAVAILABLE`, `LPA_STORE_UNAVAILABLE`: released
+ * error codes are contracts) and a message naming no internals.
+ */
+export class UpstreamUnavailableError extends Error {
+  constructor(
+    /** The code consumers see. */
+    readonly code: string,
+    /** What consumers read: which system, never why. */
+    readonly consumerMessage: string,
+    /** For logs and metrics only: never sent to a consumer. */
+    readonly reason: string,
+    /** Whether another attempt might succeed (a GET after a 503 or a reset connection). */
+    readonly retryable: boolean,
+    readonly upstreamStatus?: number,
+  ) {
+    super(`${code}: ${reason}`);
+  }
+
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(this.consumerMessage, { extensions: { code: this.code } });
+  }
+}
