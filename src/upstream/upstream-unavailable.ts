@@ -25,3 +25,27 @@ export class UpstreamUnavailableError extends Error {
     return new GraphQLError(this.consumerMessage, { extensions: { code: this.code } });
   }
 }
+
+/** How one upstream names its failures to consumers. */
+export interface UpstreamErrors {
+  code: string;
+  unavailable(reason: string, retryable: boolean, upstreamStatus?: number): UpstreamUnavailableError;
+}
+
+/** Why an answer was refused: each is unavailable to consumers, and never cached. */
+export type InvalidAnswer = 'not-json' | 'too-large' | 'wrong-shape' | 'another-lpa';
+
+/** An answer an upstream gave that the gateway refuses to use or cache. Not retried: it would recur. */
+export class InvalidAnswerError extends UpstreamUnavailableError {
+  override readonly name = 'InvalidAnswerError';
+  constructor(
+    errors: UpstreamErrors,
+    readonly invalid: InvalidAnswer,
+    /** JSON paths and issue codes, never values. */
+    readonly problems: string[],
+    upstreamStatus?: number,
+  ) {
+    const base = errors.unavailable('', false);
+    super(base.code, base.consumerMessage, `invalid answer: ${invalid}${problems.length ? ` (${problems.join('; ')})` : ''}`, false, upstreamStatus);
+  }
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SiriusUnavailableError } from '../../src/sirius/errors';
-import { InvalidAnswerError, interpretLpaResponse } from '../../src/sirius/sirius-client';
+import { interpretLpaResponse } from '../../src/sirius/sirius-client';
+import { InvalidAnswerError, UpstreamUnavailableError } from '../../src/upstream/upstream-unavailable';
 import type { LpaReference } from '../../src/sirius/lpa-reference';
 
 // Real documents: the fixtures are Sirius's own example payloads.
@@ -10,11 +10,11 @@ const lpa = sample!;
 const byUid: LpaReference = { kind: 'uid', value: '700000000047' };
 const byOnlineId: LpaReference = { kind: 'onlineLpaId', value: 'A33718377316' };
 
-function refusal(status: number, body: unknown, ref = byUid): InvalidAnswerError | SiriusUnavailableError | undefined {
+function refusal(status: number, body: unknown, ref = byUid): UpstreamUnavailableError | undefined {
   try {
     interpretLpaResponse(status, body, ref);
   } catch (error) {
-    if (error instanceof SiriusUnavailableError) return error;
+    if (error instanceof UpstreamUnavailableError) return error;
     throw error;
   }
   return undefined;
