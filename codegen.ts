@@ -13,8 +13,10 @@ for (const consumer of consumers) {
     const match = /^(v\d+)\.graphql$/.exec(file);
     if (!match) continue;
     const version = match[1];
-    const { mappers } = (await import(`./src/consumers/${consumer.name}/${version}/codegen-mappers.ts`)) as {
+    // A schema's codegen-mappers.ts may also name scalars of its own (e.g. use-an-lpa v3's AnyLpaUid).
+    const { mappers, scalars = {} } = (await import(`./src/consumers/${consumer.name}/${version}/codegen-mappers.ts`)) as {
       mappers: Record<string, string>;
+      scalars?: Record<string, string | { input: string; output: string }>;
     };
     generates[`src/generated/${consumer.name}/${version}.ts`] = {
       schema: `schema/${consumer.name}/${file}`,
@@ -23,7 +25,7 @@ for (const consumer of consumers) {
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { Date: 'string', LpaUid: 'string', SiriusUid: 'string', DateTime: { input: 'Date', output: 'Date' } },
+        scalars: { Date: 'string', LpaUid: 'string', SiriusUid: 'string', DateTime: { input: 'Date', output: 'Date' }, ...scalars },
         contextType: '../../graphql/gateway-context#GatewayContext',
         mappers,
         useIndexSignature: false,

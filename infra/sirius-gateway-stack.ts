@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { consumerSchemas } from '../src/consumers';
+import { readEventBusContext, readLpaStoreContext, type EventBusContext, type LpaStoreContext } from './context';
 
 export interface SiriusGatewayStackProps extends StackProps {
   /** Sirius's base URL in this environment. */
@@ -27,11 +29,16 @@ export interface SiriusGatewayStackProps extends StackProps {
 }
 
 const RESOURCE_SERVER = 'sirius-gateway';
+/** The one event the gateway publishes, as Use an LPA does: its source and detail-type. */
+const ACTIVATION_KEY_EVENT = { source: 'opg.poas.use', detailType: 'activation-key-requested' } as const;
 
 /** The gateway in AWS: cache and codes tables, Lambda behind API Gateway, Cognito for its callers, alarms. */
 export class SiriusGatewayStack extends Stack {
   constructor(scope: Construct, id: string, props: SiriusGatewayStackProps) {
     super(scope, id, props);
+    // Read first, so a bad value fails synth before anything is built. Either may be absent: see infra/context.ts.
+    const lpaStore = readLpaStoreContext(this.node);
+    const eventBus = readEventBusContext(this.node);
 
     // The cache: the gateway owns it. TTL deletes expired items; reads check expiry too.
     const key = new kms.Key(this, 'CacheKey', { enableKeyRotation: true, description: 'sirius-gateway cache encryption' });
@@ -115,6 +122,8 @@ export class SiriusGatewayStack extends Stack {
         TRUSTED_DOCUMENTS: 'enforce',
         CODES_TABLE_NAME: codesTable.tableName,
         CODES_SECRET_NAME: codesSecret.secretName,
+        ...lpaStoreEnvironment(lpaStore),
+        ...eventBusEnvironment(eventBus),
         ...(props.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: props.tracesEndpoint, OTEL_SERVICE_NAME: 'sirius-gateway' } : {}),
       },
     });
@@ -136,6 +145,8 @@ export class SiriusGatewayStack extends Stack {
     codesKey.grantEncryptDecrypt(fn);
     signingSecret.grantRead(fn);
     codesSecret.grantRead(fn);
+    if (lpaStore) grantLpaStore(this, fn, lpaStore);
+    if (eventBus) grantEventBus(this, fn, eventBus);
 
     // The API: Cognito verifies tokens at the edge too (the function verifies again), stage
     // throttling, and a usage plan with an API key per caller.
@@ -200,4 +211,71 @@ export class SiriusGatewayStack extends Stack {
       alarmDescription: 'DynamoDB faults: requests are going to Sirius without the cache',
     });
   }
+}
+
+// Without LPA Store context the gateway runs Sirius-only: no LPA_STORE_* variables, and an M- uid
+// answers LPA_STORE_UNAVAILABLE (src/config/config.ts).
+function lpaStoreEnvironment(store: LpaStoreContext | undefined): Record<string, string> {
+  if (!store) return {};
+  return {
+    LPA_STORE_BASE_URL: store.baseUrl,
+    LPA_STORE_REGION: store.region,
+    // A name or a complete ARN: GetSecretValue takes either, and another account's secret needs the ARN.
+    LPA_STORE_JWT_SECRET_NAME: 'name' in store.jwtSecret ? store.jwtSecret.name : store.jwtSecret.completeArn,
+  };
+}
+
+// The ARN rather than the name: PutEvents takes either, and a bus in another account needs the ARN.
+function eventBusEnvironment(bus: EventBusContext | undefined): Record<string, string> {
+  return bus ? { EVENT_BUS_NAME: bus.arn } : {};
+}
+
+/**
+ * The LPA Store's two IAM-authorised routes, and its JWT secret. Nothing wider: the store's own
+ * resource policy must also allow this role (another team's change), but this side grants only
+ * what the gateway calls, so a bug or injection here cannot reach the store's write routes.
+ */
+function grantLpaStore(scope: Construct, fn: lambda.Function, store: LpaStoreContext): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'InvokeLpaStoreReads', actions: ['execute-api:Invoke'], resources: [...store.routeArns] }));
+
+  // Imported, never created: the store's team owns and rotates it. Only GetSecretValue: the gateway
+  // never describes it (grantRead would add DescribeSecret).
+  const secret =
+    'name' in store.jwtSecret
+      ? secretsmanager.Secret.fromSecretNameV2(scope, 'LpaStoreJwtSecret', store.jwtSecret.name)
+      : secretsmanager.Secret.fromSecretCompleteArn(scope, 'LpaStoreJwtSecret', store.jwtSecret.completeArn);
+  // By name the ARN's random suffix is unknown: `-??????` matches exactly it, not other secrets sharing the prefix.
+  const secretArn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
+  fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadLpaStoreJwtSecret', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }));
+
+  // A secret shared across accounts must be encrypted with a customer managed key, which the role
+  // must be able to use; only through Secrets Manager, so the grant cannot decrypt anything else.
+  if (store.jwtSecretKmsKeyArn) {
+    const secretRegion = 'region' in store.jwtSecret ? store.jwtSecret.region : Stack.of(scope).region;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptLpaStoreJwtSecret',
+        actions: ['kms:Decrypt'],
+        resources: [store.jwtSecretKmsKeyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${secretRegion}.amazonaws.com` } },
+      }),
+    );
+  }
+}
+
+/**
+ * PutEvents on the configured bus only, and (IAM's events:source and events:detail-type condition
+ * keys) only the event the gateway publishes: the role cannot impersonate another producer on a
+ * shared bus.
+ */
+function grantEventBus(scope: Construct, fn: lambda.Function, config: EventBusContext): void {
+  const bus = events.EventBus.fromEventBusArn(scope, 'EventBus', config.arn);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'PutActivationKeyRequestedEvents',
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': ACTIVATION_KEY_EVENT.source, 'events:detail-type': ACTIVATION_KEY_EVENT.detailType } },
+    }),
+  );
 }

@@ -18,7 +18,13 @@ import { lifecycleHeaders } from './server/version-lifecycle';
 import { loadManifest } from './contracts/manifest';
 import { loadOperations } from './contracts/operations';
 import { projectPath } from './project-paths';
-import { createSiriusLoaders } from './loaders/lpa-loaders';
+import { createLpaLoaders } from './loaders/lpa-loaders';
+import { LpaStoreClient } from './lpa-store/lpa-store-client';
+import { lpaStoreLpas, unconfiguredLpaStore } from './lpa-store/lpa-store-source';
+import { awsCredentials, createLpaStoreSigner, fixedCredentials } from './lpa-store/request-signer';
+import type { EmbeddedStack } from './dev/embedded-stack';
+import { eventBridgeActivationKeyRequests, type ActivationKeyRequests } from './events/activation-key-requests';
+import { LpaStoreUnavailableError } from './lpa-store/errors';
 import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
 import { secretsManagerSecret } from './sirius/secrets-manager-secret';
 import { SiriusClient } from './sirius/sirius-client';
@@ -56,17 +62,21 @@ export interface AppDependencies {
   codesSecret?: string;
   /** The embedded default's issuer, registry and Sandbox token; absent in production. */
   dev?: DevIdentity & { sandboxToken: string };
+  /** The embedded LPA Store simulator; production reads the store's address from configuration. */
+  embeddedLpaStore?: EmbeddedStack['lpaStore'];
+  /** The embedded default records the events it would publish; production puts them on EVENT_BUS_NAME. */
+  embeddedEvents?: ActivationKeyRequests;
   logger: Logger;
 }
 
-export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, logger }: AppDependencies): Promise<App> {
   const tracing = config.tracing.endpoint ? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
   // Fetch the signing keys now rather than on the first request; a failure is retried then.
   await verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
 
   const sign = createRequestSigner({ secrets: secretSource(config.sirius.signingSecret, siriusSigningSecret, 'SIRIUS_SIGNING_SECRET_NAME'), sessionData: config.sirius.sessionData });
-  const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl, onInvalidAnswer: (reason) => metrics.siriusInvalidAnswer(reason) }, sign, logger);
+  const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl, onInvalidAnswer: (reason) => metrics.invalidAnswer('sirius', reason) }, sign, logger);
   const metrics = createMetrics({ circuitState: () => sirius.circuitState() });
   const dynamo = createDynamoClient({ region: config.cache.region, endpoint: cacheTable.endpoint, timeoutMs: config.cache.timeoutMs, deadlineMs: config.cache.deadlineMs });
   const cache = new CacheStore({
@@ -80,7 +90,11 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     breakerFailures: config.cache.breakerFailures,
     breakerHalfOpenSeconds: config.cache.breakerHalfOpenSeconds,
   });
-  const reads = new ReadThrough(siriusLpas(sirius), cache, config.cache, logger, metrics.reads);
+  const lpaStore = createLpaStoreClient(config, embeddedLpaStore, logger, (reason) => metrics.invalidAnswer('lpa-store', reason));
+  const reads = {
+    sirius: new ReadThrough(siriusLpas(sirius), cache, config.cache, logger, metrics.reads),
+    lpaStore: new ReadThrough(lpaStore ? lpaStoreLpas(lpaStore) : unconfiguredLpaStore(), cache, config.cache, logger, metrics.reads),
+  };
   // The codes table is the record, not a cache: its client waits longer and faults are errors.
   // Its faults that a retry may outlast (timeouts, throttling) answer CODES_UNAVAILABLE.
   const codesDynamo = reportingUnavailability(createDynamoClient({ region: config.cache.region, endpoint: codesTable.endpoint, timeoutMs: config.codes.dynamoTimeoutMs, deadlineMs: config.codes.dynamoDeadlineMs }), logger);
@@ -91,6 +105,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   const codes = new ActivationCodes(codeStore, attempts, callerLimits, secrets, config.codes, metrics.activationCode);
   const letters = new LetterLimits(codeStore, callerLimits, config.codes, metrics.activationCode);
   const idempotency = new IdempotencyStore(codesDynamo, codesTable.tableName, secrets, { retainSeconds: 24 * 3600, leaseSeconds: config.codes.idempotencyLeaseSeconds, logger });
+  const activationKeyRequests = embeddedEvents ?? activationKeyRequestsFor(config);
   const explorable = dev !== undefined;
   const manifest = loadManifest();
   const endpoints = await Promise.all(
@@ -111,11 +126,11 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     authenticate: createAuthenticator(verifier, registry, logger),
     maxBodyBytes: config.maxBodyBytes,
     trustedDocuments: config.trustedDocuments,
-    readiness: createReadinessCheck(sirius, cache, config.readiness),
+    readiness: createReadinessCheck(sirius, lpaStore, cache, config.readiness),
     metrics,
     servesMetrics: config.metrics.port === undefined,
     logger,
-    createContext: (requestId, caller, stats, idempotencyKey) => ({
+    createContext: (requestId, caller, stats, { idempotencyKey, actingUser }) => ({
       requestId,
       caller,
       explorable,
@@ -123,8 +138,15 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       mutations: { idempotency },
       // Rate limited per actor and per caller before Sirius is asked to post anything.
       siriusLetters: { request: (caseUid, actorUid) => letters.request(caseUid, actorUid, caller.name, () => sirius.requestCodeLetter(caseUid, actorUid, { requestId })) },
+      lpaStoreLetters: {
+        request: (uid, actorUid) =>
+          letters.request(uid, actorUid, caller.name, async () => {
+            await activationKeyRequests.publish({ uid, actor: actorUid });
+            return 'queued' as const;
+          }),
+      },
       idempotencyKey,
-      loaders: createSiriusLoaders(reads, { requestId, concurrency: config.sirius.concurrencyPerRequest, maxLpas: config.sirius.maxLpasPerRequest, observer: observerFor(stats) }),
+      loaders: createLpaLoaders(reads, { requestId, actor: actingUser, concurrency: config.sirius.concurrencyPerRequest, maxLpas: config.sirius.maxLpasPerRequest, observer: observerFor(stats) }),
     }),
   });
   return {
@@ -135,11 +157,39 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     async close() {
       await Promise.all(endpoints.map((endpoint) => endpoint.server.stop()));
       await sirius.close();
+      await lpaStore?.close();
       dynamo.destroy();
       codesDynamo.destroy();
       await tracing?.shutdown();
     },
   };
+}
+
+/** Where an LPA Store LPA's letter requests go: the configured bus, or nowhere (a clear refusal). */
+function activationKeyRequestsFor(config: GatewayConfig): ActivationKeyRequests {
+  const busName = config.lpaStore.eventBusName;
+  if (busName === undefined) {
+    return { publish: async () => { throw new LpaStoreUnavailableError('no event bus is configured (EVENT_BUS_NAME) for activation-key-requested', false); } };
+  }
+  return eventBridgeActivationKeyRequests({ busName, region: config.cache.region, timeoutMs: config.lpaStore.timeoutMs });
+}
+
+/** The LPA Store's client: the embedded simulator's, the configured store's, or none. */
+function createLpaStoreClient(config: GatewayConfig, embedded: EmbeddedStack['lpaStore'] | undefined, logger: Logger, onInvalidAnswer: (reason: string) => void): LpaStoreClient | undefined {
+  const baseUrl = embedded?.url ?? config.lpaStore.baseUrl;
+  if (baseUrl === undefined) return undefined;
+  const signer = createLpaStoreSigner({
+    region: embedded?.region ?? config.lpaStore.region,
+    // In AWS the function's role (the default provider chain); the store lets in an allow-list of roles.
+    credentials: embedded ? fixedCredentials(embedded.credentials) : awsCredentials(),
+    jwtSecret: secretSource(config.lpaStore.jwtSecret, embedded?.jwtSecret, 'LPA_STORE_JWT_SECRET_NAME'),
+  });
+  const { retries, connections, breakerFailures, breakerHalfOpenSeconds, maxResponseBytes } = config.sirius;
+  return new LpaStoreClient(
+    { baseUrl, timeoutMs: config.lpaStore.timeoutMs, retries, connections, breakerFailures, breakerHalfOpenSeconds, maxResponseBytes, onInvalidAnswer },
+    signer,
+    logger,
+  );
 }
 
 type ConfiguredSecret = GatewayConfig['sirius']['signingSecret'];

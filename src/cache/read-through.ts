@@ -197,7 +197,7 @@ export class ReadThrough<Ref, Doc> {
   }
 
   private async fetchBatch(batch: Pending<Ref, Doc>[], hits: Map<string, Read<Doc> | undefined>, call: CallOptions, report: Report): Promise<void> {
-    let answers: ReadonlyMap<string, UpstreamAnswer<Doc>>;
+    let answers: ReadonlyMap<string, UpstreamAnswer<Doc> | UpstreamUnavailableError>;
     try {
       report.call(this.upstream.name);
       answers = await this.upstream.fetchMany!(
@@ -214,6 +214,10 @@ export class ReadThrough<Ref, Doc> {
       batch.map(async (entry) => {
         // The upstream leaves out what it does not hold: absent is "not found".
         const answer = answers.get(this.upstream.key(entry.ref)) ?? { outcome: 'not-found' as const };
+        if (answer instanceof UpstreamUnavailableError) {
+          await this.fallback(entry.key, entry.ref, answer, hits.get(entry.key), call, report).then(entry.resolve, entry.reject);
+          return;
+        }
         report.read(this.upstream.name, outcomeOf(answer));
         entry.resolve(await this.settle(entry.key, answer));
       }),

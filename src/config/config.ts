@@ -22,6 +22,14 @@ const EnvSchema = z
     SIRIUS_CONCURRENCY_PER_REQUEST: positiveInt.default(8),
     SIRIUS_SIMULATOR_PORT: port.default(4010),
     SIRIUS_FIXTURES: z.string().min(1).optional(),
+    LPA_STORE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    LPA_STORE_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, e.g. eu-west-1').default('eu-west-1'),
+    LPA_STORE_JWT_SECRET_NAME: z.string().min(1).optional(),
+    LPA_STORE_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    LPA_STORE_TIMEOUT_MS: positiveInt.default(3_000),
+    LPA_STORE_SIMULATOR_PORT: port.default(4030),
+    LPA_STORE_FIXTURES: z.string().min(1).optional(),
+    EVENT_BUS_NAME: z.string().regex(/^[\w.\-/:]{1,1600}$/, 'must be an EventBridge bus name or ARN').optional(),
     SIRIUS_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SIRIUS_SIGNING_SECRET_NAME: z.string().min(1).optional(),
     SIRIUS_SECRET_REFRESH_SECONDS: positiveInt.default(300),
@@ -106,6 +114,18 @@ const EnvSchema = z
     path: ['SIRIUS_SIGNING_SECRET'],
     message: 'must not be set when NODE_ENV=production: use SIRIUS_SIGNING_SECRET_NAME (Secrets Manager)',
   })
+  .refine((env) => env.LPA_STORE_BASE_URL === undefined || env.LPA_STORE_JWT_SECRET_NAME || env.LPA_STORE_JWT_SECRET, {
+    path: ['LPA_STORE_JWT_SECRET_NAME'],
+    message: 'is required when LPA_STORE_BASE_URL is set: the Secrets Manager secret the store checks X-Jwt-Authorization against',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.LPA_STORE_JWT_SECRET === undefined, {
+    path: ['LPA_STORE_JWT_SECRET'],
+    message: 'must not be set when NODE_ENV=production: use LPA_STORE_JWT_SECRET_NAME (Secrets Manager)',
+  })
+  .refine((env) => env.LPA_STORE_BASE_URL === undefined || env.SIRIUS_BASE_URL !== undefined, {
+    path: ['LPA_STORE_BASE_URL'],
+    message: 'needs SIRIUS_BASE_URL too: the embedded default runs its own LPA Store simulator',
+  })
   .refine((env) => env.SIRIUS_BASE_URL === undefined || env.CACHE_TABLE_NAME !== undefined, {
     path: ['CACHE_TABLE_NAME'],
     message: 'is required when SIRIUS_BASE_URL is set (production never creates its own table)',
@@ -188,6 +208,20 @@ export interface GatewayConfig {
     inMemory: boolean;
   };
   simulator: { port: number; fixtures: string | undefined };
+  /**
+   * The LPA Store. Outside the embedded default it is optional: without LPA_STORE_BASE_URL the
+   * gateway serves Sirius's LPAs only, and an LPA Store uid answers LPA_STORE_UNAVAILABLE.
+   */
+  lpaStore: {
+    /** Undefined on the embedded default until its simulator has a port, or when not configured. */
+    baseUrl: string | undefined;
+    region: string;
+    timeoutMs: number;
+    jwtSecret: { kind: 'literal'; value: string } | { kind: 'secrets-manager'; name: string; refreshSeconds: number } | undefined;
+    simulator: { port: number; fixtures: string | undefined };
+    /** Where activation-key-requested events go (an LPA Store LPA's letter); embedded: recorded in memory. */
+    eventBusName: string | undefined;
+  };
   auth: {
     /** Undefined: the embedded dev issuer and dev callers. */
     issuer: IssuerConfig | undefined;
@@ -299,6 +333,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       inMemory: e.CACHE_IN_MEMORY === '1',
     },
     simulator: { port: e.SIRIUS_SIMULATOR_PORT, fixtures: e.SIRIUS_FIXTURES },
+    lpaStore: {
+      baseUrl: e.LPA_STORE_BASE_URL,
+      region: e.LPA_STORE_REGION,
+      timeoutMs: e.LPA_STORE_TIMEOUT_MS,
+      jwtSecret: e.LPA_STORE_JWT_SECRET_NAME
+        ? { kind: 'secrets-manager', name: e.LPA_STORE_JWT_SECRET_NAME, refreshSeconds: e.SIRIUS_SECRET_REFRESH_SECONDS }
+        : e.LPA_STORE_JWT_SECRET
+          ? { kind: 'literal', value: e.LPA_STORE_JWT_SECRET }
+          : undefined,
+      simulator: { port: e.LPA_STORE_SIMULATOR_PORT, fixtures: e.LPA_STORE_FIXTURES },
+      eventBusName: e.EVENT_BUS_NAME,
+    },
     auth: {
       issuer:
         e.AUTH_ISSUER === 'cognito'

@@ -6,7 +6,7 @@ export const DEV_CALLERS = {
     {
       name: 'use-an-lpa',
       clientIds: ['dev-use-an-lpa'],
-      consumers: { 'use-an-lpa': ['v1', 'v2'] },
+      consumers: { 'use-an-lpa': ['v1', 'v2', 'v3'] },
       scopes: ['lpa.read', 'lpa.personal-data', 'codes.use'],
     },
     {
@@ -24,7 +24,7 @@ export const DEV_CALLERS = {
     {
       name: 'explorer',
       clientIds: ['dev-explorer'],
-      consumers: { 'use-an-lpa': ['v1', 'v2'], 'lpa-online-tool': ['v1'], 'sirius-case-management': ['v1'] },
+      consumers: { 'use-an-lpa': ['v1', 'v2', 'v3'], 'lpa-online-tool': ['v1'], 'sirius-case-management': ['v1'] },
       scopes: ['explorer', 'lpa.read', 'lpa.personal-data', 'lpa.status'],
     },
   ],

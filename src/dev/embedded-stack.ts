@@ -10,14 +10,20 @@ import { localSecret } from './local-state';
 import { startSiriusSimulator } from './sirius-simulator';
 import { startDynamoFaultProxy } from './dynamodb-fault-proxy';
 import { FaultState } from './faults';
+import { RecordedActivationKeyRequests } from '../events/activation-key-requests';
+import { LOCAL_LPA_STORE_CREDENTIALS, startLpaStoreSimulator } from './lpa-store-simulator';
 
 /** What the gateway starts for itself when no real Sirius is configured. */
 export interface EmbeddedStack {
   /** Stops local DynamoDB alone (tests of a cache outage). */
   stopDynamo(): Promise<void>;
   siriusUrl: string;
+  /** EventBridge's stand-in: what the gateway published, readable at the simulator's GET /__events. */
+  events: RecordedActivationKeyRequests;
   /** The HMAC secret the simulator checks calls against (fresh each start). */
   siriusSigningSecret: string;
+  /** The LPA Store simulator: its address, the only credentials and region its SigV4 check accepts, its JWT secret. */
+  lpaStore: { url: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; jwtSecret: string };
   /** Both tables are reached through the fault proxy, as the gateway reaches them. */
   cacheTable: { tableName: string; endpoint: string };
   codesTable: { tableName: string; endpoint: string };
@@ -33,13 +39,18 @@ export interface EmbeddedStack {
 export async function startEmbeddedStack(config: GatewayConfig, logger: Logger): Promise<EmbeddedStack> {
   const siriusSigningSecret = randomBytes(32).toString('hex');
   const faults = new FaultState();
+  const events = new RecordedActivationKeyRequests();
   const simulator = await startSiriusSimulator({
+    events,
     port: config.simulator.port,
     fixtures: config.simulator.fixtures,
     signingSecret: siriusSigningSecret,
     faults,
   });
-  logger.info({ url: simulator.url }, 'embedded Sirius simulator listening (PUT /__faults, GET /__calls)');
+  logger.info({ url: simulator.url }, 'embedded Sirius simulator listening (PUT /__faults for every dependency, GET /__calls, GET /__events)');
+  const lpaStore = { region: config.lpaStore.region, credentials: LOCAL_LPA_STORE_CREDENTIALS, jwtSecret: randomBytes(32).toString('hex') };
+  const lpaStoreSimulator = await startLpaStoreSimulator({ ...lpaStore, port: config.lpaStore.simulator.port, fixtures: config.lpaStore.simulator.fixtures });
+  logger.info({ url: lpaStoreSimulator.url }, 'embedded LPA Store simulator listening (PUT /__faults, GET /__calls)');
   const dynamo = await startLocalDynamo({ inMemory: config.cache.inMemory });
   const proxy = await startDynamoFaultProxy(dynamo.endpoint, faults);
   const admin = createDynamoClient({ region: config.cache.region, endpoint: dynamo.endpoint, timeoutMs: 5_000, deadlineMs: 15_000 });
@@ -53,6 +64,8 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
   return {
     siriusUrl: simulator.url,
     siriusSigningSecret,
+    events,
+    lpaStore: { ...lpaStore, url: lpaStoreSimulator.url },
     cacheTable: { tableName: LOCAL_TABLE_NAME, endpoint: proxy.url },
     codesTable: { tableName: LOCAL_CODES_TABLE_NAME, endpoint: proxy.url },
     dynamoDirectEndpoint: dynamo.endpoint,
@@ -71,6 +84,7 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
     },
     close: async () => {
       await simulator.close();
+      await lpaStoreSimulator.close();
       await issuer.close();
       await proxy.close();
       await dynamo.close();

@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   deleted?: { uids: string[]; onlineLpaIds: string[] };
   /** Shared with the embedded stack's DynamoDB proxy, which applies `dynamodb` faults. */
   faults?: FaultState;
+  /** Events the embedded gateway published (EventBridge's stand-in), served at GET /__events. */
+  events?: { readonly events: readonly unknown[] };
 }
 
 export type SiriusSimulator = ListeningServer;
@@ -100,6 +102,7 @@ export async function startSiriusSimulator(options: SimulatorOptions = {}): Prom
 
   async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/__calls' && req.method === 'GET') return send(res, 200, calls);
+    if (url.pathname === '/__events' && req.method === 'GET') return send(res, 200, options.events?.events ?? []);
     if (url.pathname === '/__faults' && req.method === 'PUT') {
       let body: unknown;
       try {

@@ -1,6 +1,7 @@
 import type { Freshness, Read } from '../cache/read-through';
 import type { LpaReference } from '../sirius/lpa-reference';
 import type { SiriusLpa } from '../sirius/sirius-lpa';
+import type { LpaStoreLpa } from '../lpa-store/lpa-store-lpa';
 
 // What a loader hands to resolvers: Sirius's answer, the reference it was asked for (so that a
 // "not found" can say which LPA it means), and where the answer came from. Codegen maps the
@@ -31,5 +32,22 @@ export function toLookup(ref: LpaReference, { answer, freshness }: Read<SiriusLp
       return { outcome: 'deleted', ref, freshness };
     default:
       return { outcome: 'not-found', ref };
+  }
+}
+
+/** The LPA Store's answer for one uid (dashed), as a loader hands it to resolvers. */
+export type LpaStoreLookup =
+  | { outcome: 'found'; uid: string; lpa: LpaStoreLpa; freshness: Freshness }
+  | { outcome: 'not-found'; uid: string }
+  | { outcome: 'deleted'; uid: string; freshness: Freshness };
+
+export function toStoreLookup(uid: string, { answer, freshness }: Read<LpaStoreLpa>): LpaStoreLookup {
+  switch (answer.outcome) {
+    case 'found':
+      return { outcome: 'found', uid, lpa: answer.doc, freshness };
+    case 'deleted':
+      return { outcome: 'deleted', uid, freshness };
+    default:
+      return { outcome: 'not-found', uid };
   }
 }

@@ -55,10 +55,10 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     labelNames: ['reason'] as const,
     registers: [registry],
   });
-  const siriusInvalidAnswers = new Counter({
-    name: 'gateway_sirius_invalid_answers_total',
-    help: 'Sirius answers refused (served as SIRIUS_UNAVAILABLE, never cached): not-json, too-large, wrong-shape, another-lpa (an integrity error)',
-    labelNames: ['reason'] as const,
+  const invalidAnswers = new Counter({
+    name: 'gateway_upstream_invalid_answers_total',
+    help: 'Upstream answers refused (served as the upstream unavailable, never cached): not-json, too-large, wrong-shape, another-lpa (an integrity error)',
+    labelNames: ['upstream', 'reason'] as const,
     registers: [registry],
   });
   const activationCodes = new Counter({
@@ -96,7 +96,7 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
       cache: (result: CacheResult) => cacheReads.inc({ result }),
     } satisfies ReadObserver,
     cacheWriteFault: (reason: 'fault' | 'too-large') => cacheWriteFaults.inc({ reason }),
-    siriusInvalidAnswer: (reason: string) => siriusInvalidAnswers.inc({ reason }),
+    invalidAnswer: (upstream: string, reason: string) => invalidAnswers.inc({ upstream, reason }),
     activationCode: (operation: string, outcome: string) => activationCodes.inc({ operation, outcome }),
   };
 }

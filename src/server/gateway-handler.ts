@@ -8,6 +8,7 @@ import { newRequestStats, type RequestStats } from '../observability/request-sta
 import type { GatewayContext } from '../graphql/gateway-context';
 import { errorResponse, jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-request';
 import type { GraphQLEndpoint } from './graphql-endpoint';
+import { ACTING_USER_ID } from '../lpa-store/request-signer';
 import type { Readiness } from './readiness';
 import { parametersFromSearch, resolveDocument, searchFromParameters, type TrustedDocumentsMode } from './trusted-documents';
 import { context, contextFromHeaders, inSpan, SpanKind, SpanStatusCode, type Span } from '../observability/tracing';
@@ -21,7 +22,7 @@ import { context, contextFromHeaders, inSpan, SpanKind, SpanStatusCode, type Spa
 export interface GatewayHandlerOptions {
   endpoints: readonly GraphQLEndpoint[];
   authenticate: Authenticate;
-  createContext(requestId: string, caller: Caller, stats: RequestStats, idempotencyKey: string | undefined): GatewayContext;
+  createContext(requestId: string, caller: Caller, stats: RequestStats, headers: ContextHeaders): GatewayContext;
   /** Embedded default: the Sandbox landing page is served without a token. */
   explorable: boolean;
   readiness(requestId: string): Promise<Readiness>;
@@ -34,6 +35,14 @@ export interface GatewayHandlerOptions {
 }
 
 export type GatewayHandler = (request: GatewayRequest) => Promise<GatewayResponse>;
+
+/** What a request's headers tell its resolvers. */
+export interface ContextHeaders {
+  /** `Idempotency-Key`. */
+  idempotencyKey: string | undefined;
+  /** `X-Acting-User`: the id of the person the calling service acts for, already checked. */
+  actingUser: string | undefined;
+}
 
 const ENDPOINT_PATH = /^\/([a-z0-9-]+)\/(v\d+)\/graphql\/?$/;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -140,6 +149,14 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       return errorResponse(403, `This caller may not use ${endpoint.consumer} ${endpoint.version}.`, 'FORBIDDEN');
     }
 
+    // The person on whose behalf the calling service acts (Use an LPA's user): upstreams that keep
+    // an audit trail (the LPA Store) are told who. Checked here, so that nothing odd reaches one.
+    const actingUser = request.headers['x-acting-user'];
+    if (actingUser !== undefined && !ACTING_USER_ID.test(actingUser)) {
+      return errorResponse(400, 'X-Acting-User must be the acting user\'s id: 1 to 64 letters, digits or dashes.', 'BAD_REQUEST');
+    }
+    const contextHeaders: ContextHeaders = { idempotencyKey: request.headers['idempotency-key'], actingUser };
+
     let body: unknown;
     let search = request.search;
     if (method === 'POST') {
@@ -178,7 +195,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
       // A registered operation sent by POST (so CSRF-safe: JSON) skips Apollo's pipeline.
       const registered =
         method === 'POST' && resolution.registered && resolution.documentId
-          ? endpoint.executeRegistered(resolution.documentId, resolution.parameters, request.headers.accept, () => options.createContext(requestId, caller, stats, request.headers['idempotency-key']))
+          ? endpoint.executeRegistered(resolution.documentId, resolution.parameters, request.headers.accept, () => options.createContext(requestId, caller, stats, contextHeaders))
           : undefined;
       if (registered) return withHeaders(await registered, { 'cache-control': 'no-store', ...endpoint.lifecycleHeaders });
     }
@@ -186,7 +203,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     const response = await toGatewayResponse(
       await endpoint.server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search, body },
-        context: async () => options.createContext(requestId, caller, stats, request.headers['idempotency-key']),
+        context: async () => options.createContext(requestId, caller, stats, contextHeaders),
       }),
     );
     return withHeaders(response, endpoint.lifecycleHeaders);

@@ -38,6 +38,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     codesTable,
     codesSecret: embedded?.codesSecret,
     dev: embedded?.identity,
+    embeddedLpaStore: embedded?.lpaStore,
+    embeddedEvents: embedded?.events,
     logger,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, nodeRequestListener(app.handle, config.maxBodyBytes));

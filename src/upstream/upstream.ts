@@ -1,3 +1,5 @@
+import type { UpstreamUnavailableError } from './upstream-unavailable';
+
 // What the cache and the loaders need of an upstream system (Sirius, the LPA Store): how to name
 // a resource, fetch one, perhaps fetch many at once, and trust a cached copy again. Each upstream
 // implements it in its own folder; nothing above this knows an upstream's URLs or payloads.
@@ -23,9 +25,10 @@ export interface Upstream<Ref, Doc> {
   fetch(ref: Ref, call: CallOptions): Promise<UpstreamAnswer<Doc>>;
   /**
    * Many at once, where the upstream has a batch endpoint: answers keyed by `key(ref)` (never
-   * matched by position); a ref absent from the map was not found.
+   * matched by position); a ref absent from the map was not found; an error in its place is that
+   * one resource's answer failing its checks (the rest stand).
    */
-  fetchMany?(refs: readonly Ref[], call: CallOptions): Promise<ReadonlyMap<string, UpstreamAnswer<Doc>>>;
+  fetchMany?(refs: readonly Ref[], call: CallOptions): Promise<ReadonlyMap<string, UpstreamAnswer<Doc> | UpstreamUnavailableError>>;
   /** The most refs one `fetchMany` call may carry. */
   readonly maxBatch?: number;
   /** A cached body back into a document, held to the same checks as a fresh answer. */

@@ -64,10 +64,10 @@ describe('schema:check', () => {
 
   it('fails when a version is served but not in the manifest, or the changelog is stale', async () => {
     const copy = scratchCopy();
-    cpSync(join(copy.schemaDir, 'use-an-lpa/v2.graphql'), join(copy.schemaDir, 'use-an-lpa/v3.graphql'));
+    cpSync(join(copy.schemaDir, 'use-an-lpa/v2.graphql'), join(copy.schemaDir, 'use-an-lpa/v9.graphql'));
     edit(join(copy.schemaDir, 'use-an-lpa/CHANGELOG.md'), '## v2', '## v2 (edited by hand)\n\n## v2');
     const messages = errors(await checkContracts(copy));
-    expect(messages).toContain('schema/use-an-lpa/v3.graphql is not in schema/manifest.json: list it (as a draft, without "released")');
+    expect(messages).toContain('schema/use-an-lpa/v9.graphql is not in schema/manifest.json: list it (as a draft, without "released")');
     expect(messages).toContain('schema/use-an-lpa/CHANGELOG.md is not up to date: run npm run schema:changelog');
   });
 
@@ -105,9 +105,10 @@ describe('schema:release', () => {
 
   it("marks a draft version released on its first release", async () => {
     const copy = scratchCopy();
-    cpSync(join(copy.schemaDir, 'use-an-lpa/v2.graphql'), join(copy.schemaDir, 'use-an-lpa/v3.graphql'));
+    // The real v3 is a draft already: this test releases a draft made from v2 in its place.
     const manifestFile = join(copy.schemaDir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    cpSync(join(copy.schemaDir, 'use-an-lpa/v2.graphql'), join(copy.schemaDir, 'use-an-lpa/v3.graphql'));
     manifest['use-an-lpa'].v3 = {};
     writeFileSync(manifestFile, JSON.stringify(manifest));
     await releaseVersion(copy.schemaDir, 'use-an-lpa', 'v3', '2026-12-01');

@@ -24,7 +24,7 @@ async function readyUrl(child: ChildProcessWithoutNullStreams): Promise<{ url: s
 
 describe('npm start (src/main.ts)', () => {
   it('serves the embedded default, logs without personal data, and stops cleanly on SIGTERM', async () => {
-    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1' });
+    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', LPA_STORE_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1' });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = once(child, 'exit');

@@ -26,7 +26,7 @@ const PERSON = 'firstNames surname otherNames dateOfBirth email addresses { addr
 describe('logs', () => {
   it('never contain the personal data of any LPA served, at trace level', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1', LOG_LEVEL: 'trace' },
+      env: { PATH: process.env.PATH ?? '', PORT: '0', SIRIUS_SIMULATOR_PORT: '0', LPA_STORE_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1', LOG_LEVEL: 'trace' },
       stdio: 'pipe',
     });
     const lines: string[] = [];

@@ -6,11 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { consumerSchemas } from '../../src/consumers';
 import { SiriusGatewayStack } from '../../infra/sirius-gateway-stack';
 
-let template: Template;
-beforeAll(() => {
-  if (!existsSync('dist/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
-  const app = new App({ outdir: 'infra/cdk.out' });
-  const stack = new SiriusGatewayStack(app, 'Test', {
+/** The stack as the tests deploy it, with the given CDK context (as `-c key=value` or cdk.json would give it). */
+function stackWith(context: Record<string, unknown>, id = 'Test'): SiriusGatewayStack {
+  const app = new App({ outdir: 'infra/cdk.out', context });
+  return new SiriusGatewayStack(app, id, {
     env: { account: '123456789012', region: 'eu-west-2' },
     siriusBaseUrl: 'https://sirius.test.internal',
     siriusSigningSecretName: 'sirius-gateway/sirius-jwt-secret',
@@ -19,8 +18,57 @@ beforeAll(() => {
     throttle: { rateLimit: 100, burstLimit: 200 },
     tracesEndpoint: 'http://localhost:4318/v1/traces',
   });
-  template = Template.fromStack(stack);
+}
+
+// The LPA Store is another team's API in another account; the bus is this account's.
+const STORE_ACCOUNT = '111122223333';
+const STORE_STAGE_ARN = `arn:aws:execute-api:eu-west-1:${STORE_ACCOUNT}:abcdef1234/production`;
+const STORE_SECRET_ARN = `arn:aws:secretsmanager:eu-west-1:${STORE_ACCOUNT}:secret:lpa-store/jwt-secret-AbC123`;
+const STORE_KEY_ARN = `arn:aws:kms:eu-west-1:${STORE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const EVENT_BUS_ARN = 'arn:aws:events:eu-west-2:123456789012:event-bus/use-an-lpa';
+const STORE_CONTEXT = {
+  lpaStoreBaseUrl: 'https://lpa-store.test.example',
+  lpaStoreApiArn: STORE_STAGE_ARN,
+  lpaStoreJwtSecret: STORE_SECRET_ARN,
+  lpaStoreJwtSecretKmsKeyArn: STORE_KEY_ARN,
+};
+
+let template: Template;
+/** With the LPA Store (secret by complete ARN, with its KMS key) and the event bus. */
+let withStore: Template;
+beforeAll(() => {
+  if (!existsSync('dist/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
+  template = Template.fromStack(stackWith({}));
+  withStore = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN }, 'TestWithStore'));
 }, 120_000);
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Condition?: unknown;
+}
+
+/** Every IAM statement in the template: role policies, inline role policies and managed policies. */
+function statementsOf(t: Template): Statement[] {
+  const documents = [
+    ...Object.values(t.findResources('AWS::IAM::Policy')).map((r) => r.Properties.PolicyDocument),
+    ...Object.values(t.findResources('AWS::IAM::ManagedPolicy')).map((r) => r.Properties.PolicyDocument),
+    ...Object.values(t.findResources('AWS::IAM::Role')).flatMap((r) => (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument)),
+  ] as { Statement: Statement[] }[];
+  return documents.flatMap((document) => document.Statement);
+}
+
+const actionsOf = (statement: Statement) => [statement.Action ?? []].flat();
+
+/** The Lambda's role, as the function refers to it. */
+function functionRole(t: Template): { Ref: string } {
+  const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'lambda.handler' } }));
+  return { Ref: (fn!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0] };
+}
 
 describe('infra: the synthesised template', () => {
   it('has the cache table: on demand, TTL on expiresAt, SSE with its own KMS key, point-in-time recovery, kept on delete', () => {
@@ -154,5 +202,188 @@ describe('infra: the synthesised template', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: 'More than 1% of requests answered 5xx', Threshold: 1 });
     template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.circuit = "open" }', MetricTransformations: [Match.objectLike({ MetricName: 'SiriusCircuitOpened' })] });
     template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.msg = "cache fault (failing open)" }' });
+  });
+});
+
+describe('infra: the LPA Store and the event bus, from CDK context', () => {
+  it('without their context: no LPA_STORE_* or EVENT_BUS_NAME variables, and no execute-api, events or LPA Store secret grants', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'lambda.handler',
+      Environment: {
+        Variables: Match.objectLike({ LPA_STORE_BASE_URL: Match.absent(), LPA_STORE_REGION: Match.absent(), LPA_STORE_JWT_SECRET_NAME: Match.absent(), EVENT_BUS_NAME: Match.absent() }),
+      },
+    });
+    const statements = statementsOf(template);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('execute-api:') || a.startsWith('events:')))).toEqual([]);
+    // Only the Sirius signing secret and the codes secret.
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))).toHaveLength(2);
+    expect(JSON.stringify(statements)).not.toContain(STORE_ACCOUNT);
+  });
+
+  it('with it: the function gets the store URL, its region (from the API ARN), the secret and the bus', () => {
+    withStore.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'lambda.handler',
+      Environment: {
+        Variables: Match.objectLike({
+          LPA_STORE_BASE_URL: 'https://lpa-store.test.example',
+          LPA_STORE_REGION: 'eu-west-1',
+          // Another account's secret: GetSecretValue needs its ARN, which the variable then holds.
+          LPA_STORE_JWT_SECRET_NAME: STORE_SECRET_ARN,
+          EVENT_BUS_NAME: EVENT_BUS_ARN,
+        }),
+      },
+    });
+  });
+
+  it("lets the function's role invoke only GET /lpas/{uid} and POST /lpas on the configured stage: no wildcard route, no other action", () => {
+    withStore.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [functionRole(withStore)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'InvokeLpaStoreReads',
+            Effect: 'Allow',
+            Action: 'execute-api:Invoke',
+            Resource: [`${STORE_STAGE_ARN}/GET/lpas/M-????-????-????`, `${STORE_STAGE_ARN}/POST/lpas`],
+          },
+        ]),
+      },
+    });
+    const invoking = statementsOf(withStore).filter((s) => actionsOf(s).some((a) => a.startsWith('execute-api:')));
+    expect(invoking.map((s) => s.Sid)).toEqual(['InvokeLpaStoreReads']);
+    for (const t of [template, withStore]) {
+      for (const statement of statementsOf(t).filter((s) => actionsOf(s).some((a) => a === '*' || a.startsWith('execute-api:')))) {
+        expect([statement.Resource].flat()).not.toContain('*');
+        expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      }
+    }
+  });
+
+  it("reads the store's JWT secret with GetSecretValue only, and decrypts it with the named key only through Secrets Manager", () => {
+    withStore.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [functionRole(withStore)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Sid: 'ReadLpaStoreJwtSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: STORE_SECRET_ARN },
+          {
+            Sid: 'DecryptLpaStoreJwtSecret',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: STORE_KEY_ARN,
+            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+          },
+        ]),
+      },
+    });
+    // Imported, never created: the only secret the stack creates is its own codes secret.
+    withStore.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const mentioningStore = statementsOf(withStore).filter((s) => JSON.stringify(s.Resource).includes(STORE_ACCOUNT));
+    expect(mentioningStore.map((s) => s.Sid).sort()).toEqual(['DecryptLpaStoreJwtSecret', 'InvokeLpaStoreReads', 'ReadLpaStoreJwtSecret']);
+  });
+
+  it("a secret named in this account: that secret only (its random suffix as ??????), no KMS grant, and the bus left out when not given", () => {
+    const byName = Template.fromStack(stackWith({ ...STORE_CONTEXT, lpaStoreJwtSecret: 'lpa-store/jwt-secret', lpaStoreJwtSecretKmsKeyArn: undefined }, 'TestSecretByName'));
+    byName.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'ReadLpaStoreJwtSecret',
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-2:123456789012:secret:lpa-store/jwt-secret-??????']] },
+          },
+        ]),
+      },
+    });
+    byName.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'lambda.handler',
+      Environment: { Variables: Match.objectLike({ LPA_STORE_JWT_SECRET_NAME: 'lpa-store/jwt-secret', EVENT_BUS_NAME: Match.absent() }) },
+    });
+    const statements = statementsOf(byName);
+    expect(statements.filter((s) => s.Sid === 'DecryptLpaStoreJwtSecret' || actionsOf(s).some((a) => a.startsWith('events:')))).toEqual([]);
+  });
+
+  it('puts events on the configured bus only, and only source opg.poas.use with detail-type activation-key-requested', () => {
+    withStore.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [functionRole(withStore)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'PutActivationKeyRequestedEvents',
+            Effect: 'Allow',
+            Action: 'events:PutEvents',
+            Resource: EVENT_BUS_ARN,
+            Condition: { StringEquals: { 'events:source': 'opg.poas.use', 'events:detail-type': 'activation-key-requested' } },
+          },
+        ]),
+      },
+    });
+    const eventStatements = statementsOf(withStore).filter((s) => actionsOf(s).some((a) => a.startsWith('events:')));
+    expect(eventStatements.map((s) => s.Sid)).toEqual(['PutActivationKeyRequestedEvents']);
+  });
+
+  // Each case names the key at fault, before anything is built.
+  it.each([
+    ['a non-https store URL', { ...STORE_CONTEXT, lpaStoreBaseUrl: 'http://lpa-store.test.example' }, /^context lpaStoreBaseUrl must be an https URL/],
+    ['a store URL that is not a URL', { ...STORE_CONTEXT, lpaStoreBaseUrl: 'lpa-store.test.example' }, /^context lpaStoreBaseUrl must be an https URL/],
+    ['a store URL with a path (dropped by the client)', { ...STORE_CONTEXT, lpaStoreBaseUrl: 'https://abcdef1234.execute-api.eu-west-1.amazonaws.com/production' }, /^context lpaStoreBaseUrl must be an origin only/],
+    ['store context without the URL', { ...STORE_CONTEXT, lpaStoreBaseUrl: undefined }, /^context lpaStoreBaseUrl is required when any LPA Store context is given/],
+    ['only the URL', { lpaStoreBaseUrl: 'https://lpa-store.test.example' }, /^context lpaStoreApiArn is required when any LPA Store context is given \(lpaStoreBaseUrl was\)/],
+    ['only the KMS key', { lpaStoreJwtSecretKmsKeyArn: STORE_KEY_ARN }, /^context lpaStoreBaseUrl is required/],
+    ['a wildcard API ARN', { ...STORE_CONTEXT, lpaStoreApiArn: `arn:aws:execute-api:eu-west-1:${STORE_ACCOUNT}:abcdef1234/*/*/lpas*` }, /^context lpaStoreApiArn must be arn:aws:execute-api:/],
+    ['an API ARN with a route', { ...STORE_CONTEXT, lpaStoreApiArn: `${STORE_STAGE_ARN}/GET/lpas/*` }, /^context lpaStoreApiArn must be/],
+    ['an API ARN with any stage', { ...STORE_CONTEXT, lpaStoreApiArn: `arn:aws:execute-api:eu-west-1:${STORE_ACCOUNT}:abcdef1234/*` }, /^context lpaStoreApiArn must be/],
+    ['an API ARN that is not a string', { ...STORE_CONTEXT, lpaStoreApiArn: 42 }, /^context lpaStoreApiArn must be a non-empty string/],
+    ['a wildcard secret ARN', { ...STORE_CONTEXT, lpaStoreJwtSecret: `arn:aws:secretsmanager:eu-west-1:${STORE_ACCOUNT}:secret:*` }, /^context lpaStoreJwtSecret must be a secret name or a complete secret ARN/],
+    ['a wildcard secret name', { ...STORE_CONTEXT, lpaStoreJwtSecret: 'lpa-store/*' }, /^context lpaStoreJwtSecret must be a secret name/],
+    ['a KMS alias instead of a key', { ...STORE_CONTEXT, lpaStoreJwtSecretKmsKeyArn: `arn:aws:kms:eu-west-1:${STORE_ACCOUNT}:alias/lpa-store` }, /^context lpaStoreJwtSecretKmsKeyArn must be/],
+    ['a mistyped LPA Store key', { ...STORE_CONTEXT, lpaStoreBaseURL: 'https://lpa-store.test.example' }, /^context lpaStoreBaseURL is not a context key/],
+    ['an event bus name instead of its ARN', { eventBusArn: 'use-an-lpa' }, /^context eventBusArn must be arn:aws:events:/],
+    ['a wildcard event bus', { eventBusArn: 'arn:aws:events:eu-west-2:123456789012:event-bus/*' }, /^context eventBusArn must be/],
+    ['an empty event bus ARN', { eventBusArn: '' }, /^context eventBusArn must be a non-empty string/],
+    ['a mistyped event bus key', { eventBusName: 'use-an-lpa' }, /^context eventBusName is not a context key/],
+  ])('refuses at synth %s, naming the key', (_, context, error) => {
+    // undefined stands for a key left out.
+    const given = Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+    expect(() => stackWith(given, 'TestRefused')).toThrow(error);
+  });
+});
+
+// Regressions a security review found before: wildcards creeping into a role. These run over
+// the stack with and without the LPA Store, so a new grant cannot widen either shape.
+describe('infra: no IAM wildcards', () => {
+  const templates = () => ({ 'without the LPA Store': template, 'with the LPA Store and the bus': withStore });
+
+  it('no statement allows every action (*) or every action of a service (service:*), or uses NotAction/NotResource', () => {
+    for (const [shape, t] of Object.entries(templates())) {
+      for (const statement of statementsOf(t)) {
+        const where = `${shape}: ${JSON.stringify(statement)}`;
+        expect(actionsOf(statement).filter((a) => a === '*' || a.endsWith(':*')), where).toEqual([]);
+        expect(statement.NotAction, where).toBeUndefined();
+        expect(statement.NotResource, where).toBeUndefined();
+      }
+    }
+  });
+
+  it('no statement has Resource *; none of invoke, put-events, secret or key use has a * anywhere in its resources', () => {
+    const pinned = ['execute-api:', 'events:', 'secretsmanager:', 'kms:'];
+    for (const [shape, t] of Object.entries(templates())) {
+      for (const statement of statementsOf(t)) {
+        const where = `${shape}: ${JSON.stringify(statement)}`;
+        expect([statement.Resource].flat(), where).not.toContain('*');
+        if (actionsOf(statement).some((a) => pinned.some((prefix) => a.startsWith(prefix)))) expect(JSON.stringify(statement.Resource), where).not.toContain('*');
+      }
+    }
+  });
+
+  it('the new grants are on the function role only, with no condition loosened: each PutEvents is conditioned on source and detail-type', () => {
+    const role = functionRole(withStore);
+    for (const [id, policy] of Object.entries(withStore.findResources('AWS::IAM::Policy'))) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+      if (statements.some((s) => actionsOf(s).some((a) => a.startsWith('execute-api:') || a.startsWith('events:')))) expect(policy.Properties.Roles, id).toEqual([role]);
+    }
+    for (const statement of statementsOf(withStore).filter((s) => actionsOf(s).includes('events:PutEvents'))) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'events:source': 'opg.poas.use', 'events:detail-type': 'activation-key-requested' } });
+    }
   });
 });

@@ -52,11 +52,11 @@ describe('read-through cache while Sirius is down', () => {
   it('/health/ready names Sirius as down but stays ready (the cache still serves), without failing liveness', async () => {
     const ready = await fetch(`${gateway.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'OK', 'cache-status': 'OK' });
+    expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'OK', 'lpa-store-status': 'OK', 'cache-status': 'OK' });
     await gateway.setSiriusFaults({ status: 503 });
     const siriusDown = await fetch(`${gateway.url}/health/ready`);
     expect(siriusDown.status).toBe(200);
-    expect(await siriusDown.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'cache-status': 'OK' });
+    expect(await siriusDown.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'lpa-store-status': 'OK', 'cache-status': 'OK' });
     expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
   });
 });

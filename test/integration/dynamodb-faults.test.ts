@@ -21,7 +21,10 @@ beforeAll(async () => {
     CACHE_BREAKER_FAILURES: '1000',
   });
 });
-afterEach(() => gateway.setFaults({}));
+afterEach(async () => {
+  await gateway.setFaults({});
+  await gateway.setLpaStoreFaults({});
+});
 afterAll(() => gateway.close());
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -43,16 +46,17 @@ describe('a hung DynamoDB (accepts, never answers)', () => {
   it('/health/ready answers within its deadline: cache DOWN, still ready (Sirius answers)', async () => {
     await gateway.setFaults({ dynamodb: { hang: true } });
     const { value: ready, ms } = await timed(() => fetch(`${gateway.url}/health/ready`));
-    expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'OK', 'cache-status': 'DOWN' });
+    expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'OK', 'lpa-store-status': 'OK', 'cache-status': 'DOWN' });
     expect(ready.status).toBe(200);
     expect(ms).toBeLessThan(2_000);
   });
 
-  it('with Sirius down too, /health/ready is 503 within its deadline', async () => {
+  it('with both upstreams down too, /health/ready is 503 within its deadline', async () => {
     await gateway.setFaults({ status: 503, dynamodb: { hang: true } });
+    await gateway.setLpaStoreFaults({ status: 503 });
     const { value: ready, ms } = await timed(() => fetch(`${gateway.url}/health/ready`));
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'cache-status': 'DOWN' });
+    expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'lpa-store-status': 'DOWN', 'cache-status': 'DOWN' });
     expect(ms).toBeLessThan(2_000);
   });
 });

@@ -26,7 +26,7 @@ describe('/health/ready', () => {
       await own.setFaults({ status: 503 });
       const ready = await fetch(`${own.url}/health/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'cache-status': 'OK' });
+      expect(await ready.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'DOWN', 'lpa-store-status': 'OK', 'cache-status': 'OK' });
     } finally {
       await own.close();
     }

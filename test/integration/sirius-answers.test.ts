@@ -59,7 +59,7 @@ describe('an answer for another LPA', () => {
     expect(integrity[0]).not.toMatch(/0138|0344|000000000138|000000000344/);
     expect(integrity[0]).not.toContain((other.donor as { surname: string }).surname);
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    expect(metrics).toMatch(/^gateway_sirius_invalid_answers_total\{reason="another-lpa"\} 1$/m);
+    expect(metrics).toMatch(/^gateway_upstream_invalid_answers_total\{upstream="sirius",reason="another-lpa"\} 1$/m);
   });
 
   it('by online tool id too', async () => {

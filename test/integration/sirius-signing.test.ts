@@ -48,7 +48,7 @@ describe('calls to Sirius are signed', () => {
     it('/health/ready reports Sirius as UNAUTHORISED (still ready: the cache can serve; the state is for the operator)', async () => {
       const response = await fetch(`${misconfigured.url}/health/ready`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'UNAUTHORISED', 'cache-status': 'OK' });
+      expect(await response.json()).toEqual({ 'api-status': 'OK', 'sirius-status': 'UNAUTHORISED', 'lpa-store-status': 'NOT_CONFIGURED', 'cache-status': 'OK' });
     });
   });
 });

@@ -7,6 +7,8 @@ import { DEV_CALLERS, devCaller } from '../../src/dev/dev-callers';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway';
 import type { Faults } from '../../src/dev/faults';
+import type { LpaStoreFaults } from '../../src/dev/lpa-store-faults';
+import type { LpaStoreCallLog } from '../../src/dev/lpa-store-simulator';
 
 // Integration tests run the real gateway, with its real embedded Sirius simulator, on free ports,
 // and talk to both over HTTP.
@@ -24,6 +26,10 @@ export interface TestGateway extends RunningGateway {
   setFaults(faults: Faults): Promise<void>;
   /** The same, kept for the Sirius-only tests that predate DynamoDB faults. */
   setSiriusFaults(faults: Faults): Promise<void>;
+  /** The LPA Store simulator's own faults (status, latency, body); `{}` resets them. */
+  setLpaStoreFaults(faults: LpaStoreFaults): Promise<void>;
+  /** How many calls the LPA Store simulator has served, by route. */
+  lpaStoreCallLog(): Promise<LpaStoreCallLog>;
 }
 
 export interface SiriusCallLog {
@@ -52,7 +58,7 @@ export interface JsonResponse {
 
 /** `logs`: collect the gateway's log lines (at info) instead of discarding them. */
 export async function startTestGateway(env: Record<string, string> = {}, options: { logs?: string[] } = {}): Promise<TestGateway> {
-  const config = loadConfig({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', LPA_STORE_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1', LOG_LEVEL: 'silent', ...env });
   const { logs } = options;
   const logger = logs ? createLogger('info', { write: (line: string) => void logs.push(line) }) : createLogger(config.logLevel);
   const gateway = await startGateway(config, logger);
@@ -94,9 +100,16 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     if (!response.ok) throw new Error(`simulator refused faults: ${response.status} ${await response.text()}`);
   }
 
+  async function setLpaStoreFaults(faults: LpaStoreFaults) {
+    const response = await fetch(`${gateway.embedded!.lpaStore.url}/__faults`, { method: 'PUT', body: JSON.stringify(faults) });
+    if (!response.ok) throw new Error(`LPA Store simulator refused faults: ${response.status} ${await response.text()}`);
+  }
+
   return {
     ...gateway,
     token,
+    setLpaStoreFaults,
+    lpaStoreCallLog: async () => (await (await fetch(`${gateway.embedded!.lpaStore.url}/__calls`)).json()) as LpaStoreCallLog,
     post,
     graphql: (path, request, headers) => post(path, JSON.stringify(request), headers),
     siriusCallLog,
