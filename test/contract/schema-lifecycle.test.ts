@@ -105,14 +105,13 @@ describe('schema:release', () => {
 
   it("marks a draft version released on its first release", async () => {
     const copy = scratchCopy();
-    // The real v3 is a draft already: this test releases a draft made from v2 in its place.
+    cpSync(join(copy.schemaDir, 'use-an-lpa/v3.graphql'), join(copy.schemaDir, 'use-an-lpa/v4.graphql'));
     const manifestFile = join(copy.schemaDir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    cpSync(join(copy.schemaDir, 'use-an-lpa/v2.graphql'), join(copy.schemaDir, 'use-an-lpa/v3.graphql'));
-    manifest['use-an-lpa'].v3 = {};
+    manifest['use-an-lpa'].v4 = {};
     writeFileSync(manifestFile, JSON.stringify(manifest));
-    await releaseVersion(copy.schemaDir, 'use-an-lpa', 'v3', '2026-12-01');
-    expect(JSON.parse(readFileSync(manifestFile, 'utf8'))['use-an-lpa'].v3).toEqual({ released: '2026-12-01' });
-    expect(readFileSync(join(copy.schemaDir, 'use-an-lpa/CHANGELOG.md'), 'utf8')).toContain('## v3 (released 2026-12-01)\n\n### Release 1 (2026-12-01): changes from v2\n\nNo schema changes.');
+    await releaseVersion(copy.schemaDir, 'use-an-lpa', 'v4', '2026-12-01');
+    expect(JSON.parse(readFileSync(manifestFile, 'utf8'))['use-an-lpa'].v4).toEqual({ released: '2026-12-01' });
+    expect(readFileSync(join(copy.schemaDir, 'use-an-lpa/CHANGELOG.md'), 'utf8')).toContain('## v4 (released 2026-12-01)\n\n### Release 1 (2026-12-01): changes from v3\n\nNo schema changes.');
   });
 });
