@@ -131,6 +131,29 @@ describe('when the LPA Store fails', () => {
   });
 });
 
+describe('a slow or oversized LPA Store', () => {
+  let strict: TestGateway;
+  beforeAll(async () => {
+    strict = await startTestGateway({ CACHE_FRESH_SECONDS: '0', LPA_STORE_TIMEOUT_MS: '300', SIRIUS_RETRIES: '0', SIRIUS_BREAKER_FAILURES: '1000', SIRIUS_MAX_RESPONSE_BYTES: '100000' });
+  });
+  afterEach(() => strict.setLpaStoreFaults({}));
+  afterAll(() => strict.close());
+
+  it('a store slower than LPA_STORE_TIMEOUT_MS is LPA_STORE_UNAVAILABLE within the deadline', async () => {
+    await strict.setLpaStoreFaults({ latencyMs: 5_000 });
+    const started = Date.now();
+    const { body } = await strict.graphql(V3, { query: ONE, variables: { uid: 'M-1000-0000-0030' } });
+    expect(body.errors?.[0]?.extensions?.code).toBe('LPA_STORE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('an answer over the size cap is refused as it arrives, and never cached', async () => {
+    await strict.setLpaStoreFaults({ body: JSON.stringify({ lpas: [], padding: 'x'.repeat(200_000) }) });
+    const { body } = await strict.graphql(V3, { query: DASHBOARD, variables: { uids: ['M-1000-0000-0030'] } });
+    expect(body.errors?.[0]?.extensions?.code).toBe('LPA_STORE_UNAVAILABLE');
+  });
+});
+
 describe('who is acting', () => {
   it("the store's JWT names the acting user given in X-Acting-User, else the gateway itself", async () => {
     const own = await startTestGateway({ CACHE_FRESH_SECONDS: '0' });
