@@ -2,6 +2,7 @@ import type { Logger } from '../logger';
 import type { CallOptions, UpstreamAnswer } from '../upstream/upstream';
 import { HttpUpstream, type HttpUpstreamOptions } from '../upstream/http-upstream';
 import { InvalidAnswerError, type InvalidAnswer, type UpstreamUnavailableError } from '../upstream/upstream-unavailable';
+import { reportRefusal } from '../upstream/refusals';
 import { LPA_STORE_ERRORS, LpaStoreUnavailableError } from './errors';
 import { parseLpaStoreLpa, type LpaStoreLpa } from './lpa-store-lpa';
 import type { LpaStoreSigner } from './request-signer';
@@ -68,7 +69,7 @@ export class LpaStoreClient {
         // A document nobody asked for means the store mixed answers up: none of this call is trusted.
         if (typeof uid !== 'string' || !asked.has(uid)) throw new InvalidAnswerError(LPA_STORE_ERRORS, 'another-lpa', [], answer.status);
         const one = document(item, Math.round(answer.bytes / lpas.length));
-        if (one instanceof InvalidAnswerError) this.refused(one, call);
+        if (one instanceof InvalidAnswerError) this.refused(one, call.requestId);
         if (!answers.has(uid)) answers.set(uid, one);
       }
       return answers;
@@ -93,17 +94,13 @@ export class LpaStoreClient {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof InvalidAnswerError) this.refused(error, call);
+      if (error instanceof InvalidAnswerError) this.refused(error, call.requestId);
       throw error;
     }
   }
 
-  /** Logged without the answer (it may hold personal data) or the LPA's id; counted by reason. */
-  private refused(error: InvalidAnswerError, call: CallOptions): void {
-    this.options.onInvalidAnswer?.(error.invalid);
-    const fields = { requestId: call.requestId, upstream: 'lpa-store', invalid: error.invalid, problems: error.problems };
-    if (error.invalid === 'another-lpa') this.logger.error(fields, 'LPA Store integrity error: an answer for another LPA was refused');
-    else this.logger.warn(fields, 'LPA Store answer refused');
+  private refused(error: InvalidAnswerError, requestId: string): void {
+    reportRefusal(this.logger, 'lpa-store', error, requestId, this.options.onInvalidAnswer);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDocument } from '../upstream/document-schema';
 
 // The LPA Store's LPA document, as `GET /lpas/{uid}` answers it (and each entry of `POST /lpas`):
 // ../shared/fixtures/lpa-store/schemas/2024-10/lpa.json over donor-details-partial.json. Validated at
@@ -126,7 +127,6 @@ export type LpaStoreLpaParse = { ok: true; lpa: LpaStoreLpa } | { ok: false; pro
  * issue codes only, never a value (a value could be personal data, and this reaches the logs).
  */
 export function parseLpaStoreLpa(value: unknown): LpaStoreLpaParse {
-  const parsed = LpaStoreLpaSchema.safeParse(value);
-  if (parsed.success) return { ok: true, lpa: parsed.data };
-  return { ok: false, problems: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`) };
+  const parsed = parseDocument(LpaStoreLpaSchema, value);
+  return parsed.ok ? { ok: true, lpa: parsed.value } : parsed;
 }

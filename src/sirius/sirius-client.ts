@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import type { CallOptions, UpstreamAnswer } from '../upstream/upstream';
-import { HttpUpstream } from '../upstream/http-upstream';
+import { HttpUpstream, type HttpUpstreamOptions } from '../upstream/http-upstream';
+import { reportRefusal } from '../upstream/refusals';
 import { InvalidAnswerError, type InvalidAnswer, type UpstreamErrors } from '../upstream/upstream-unavailable';
 import { SIRIUS_UNAVAILABLE, SiriusUnavailableError } from './errors';
 import type { RequestSigner } from './request-signer';
@@ -10,23 +11,10 @@ import { parseSiriusLpa, uidDigits, type SiriusLpa } from './sirius-lpa';
 /** What Sirius said about one LPA, in the terms every consumer shares. */
 export type SiriusLpaAnswer = UpstreamAnswer<SiriusLpa>;
 
-export interface SiriusClientOptions {
-  baseUrl: string;
-  /** Deadline for one logical call, retries included. */
-  timeoutMs: number;
-  /** Extra attempts for a GET after a transient failure (5xx, reset connection). */
-  retries: number;
-  /** Keep-alive connections to Sirius shared by all requests. */
-  connections: number;
-  /** Consecutive failed reads that open the circuit (reads then fail fast). */
-  breakerFailures: number;
-  /** How long the circuit stays open before one probe read is let through. */
-  breakerHalfOpenSeconds: number;
-  /** A larger answer is abandoned as it arrives, never buffered whole. */
-  maxResponseBytes: number;
+export type SiriusClientOptions = Omit<HttpUpstreamOptions, 'name' | 'errors'> & {
   /** An answer that cannot be trusted (wrong shape, another LPA, too large), for metrics. */
   onInvalidAnswer?: (reason: InvalidAnswer) => void;
-}
+};
 
 /** `requestId` is forwarded as `x-request-id` so that Sirius's logs join ours. */
 export type SiriusCallOptions = Pick<CallOptions, 'requestId'>;
@@ -66,17 +54,9 @@ export class SiriusClient {
       const { status, body, bytes } = await this.http.read({ method: 'GET', url, headers: this.headers }, call.requestId);
       return interpretLpaResponse(status, body, ref, bytes);
     } catch (error) {
-      if (error instanceof InvalidAnswerError) this.refused(error, call);
+      if (error instanceof InvalidAnswerError) reportRefusal(this.logger, 'sirius', error, call.requestId, this.options.onInvalidAnswer);
       throw error;
     }
-  }
-
-  /** Logged without the answer (it may hold personal data) or the LPA's id; counted by reason. */
-  private refused(error: InvalidAnswerError, call: SiriusCallOptions): void {
-    this.options.onInvalidAnswer?.(error.invalid);
-    const fields = { requestId: call.requestId, upstream: 'sirius', invalid: error.invalid, problems: error.problems };
-    if (error.invalid === 'another-lpa') this.logger.error(fields, 'Sirius integrity error: an answer for another LPA was refused');
-    else this.logger.warn(fields, 'Sirius answer refused');
   }
 
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDocument } from '../upstream/document-schema';
 
 // The payload of Sirius's public API v1 (`GET /api/public/v1/lpas`), as its swagger describes it
 // (fixtures/sirius and ../shared/fixtures/sirius/sirius-public-api.swagger.yaml), validated at the
@@ -77,14 +78,10 @@ export type SiriusAddress = z.infer<typeof SiriusAddressSchema>;
 
 export type SiriusLpaParse = { ok: true; lpa: SiriusLpa } | { ok: false; problems: string[] };
 
-/**
- * Sirius's record as the gateway relies on it, or what is wrong with it: JSON paths and zod's
- * issue codes only, never a value (a value could be personal data, and this reaches the logs).
- */
+/** Sirius's record as the gateway relies on it, or what is wrong with it (paths, never values). */
 export function parseSiriusLpa(value: unknown): SiriusLpaParse {
-  const parsed = SiriusLpaSchema.safeParse(value);
-  if (parsed.success) return { ok: true, lpa: parsed.data };
-  return { ok: false, problems: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`) };
+  const parsed = parseDocument(SiriusLpaSchema, value);
+  return parsed.ok ? { ok: true, lpa: parsed.value } : parsed;
 }
 
 /** `7000-0000-0047` or `700000000047` → `700000000047`: how two uids are compared. */
