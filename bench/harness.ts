@@ -36,14 +36,16 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A registered use-an-lpa v2 operation and the variables the bench sends it. */
+/** A registered use-an-lpa operation (v2 unless said) and the variables the bench sends it. */
 export interface BenchOperation {
+  version: string;
   document: string;
   variables: Record<string, unknown>;
 }
 
-const operation = (name: string, variables: Record<string, unknown>): BenchOperation => ({
-  document: readFileSync(`operations/use-an-lpa/v2/${name}.graphql`, 'utf8'),
+const operation = (name: string, variables: Record<string, unknown>, version = 'v2'): BenchOperation => ({
+  version,
+  document: readFileSync(`operations/use-an-lpa/${version}/${name}.graphql`, 'utf8'),
   variables,
 });
 export const FIXTURE_UIDS = (JSON.parse(readFileSync('fixtures/sirius/lpas.json', 'utf8')) as { uId: string }[]).map((lpa) => lpa.uId);
@@ -52,11 +54,15 @@ export const FIXTURE_UIDS = (JSON.parse(readFileSync('fixtures/sirius/lpas.json'
 export const VIEWER = operation('ViewSharedLpa', { uid: '7000-0000-0047' });
 /** The account dashboard: every fixture LPA in one query. */
 export const DASHBOARD = operation('AccountDashboard', { uids: FIXTURE_UIDS });
+/** Seven of the LPA Store simulator's seeded LPAs (fixtures/lpa-store/README.md), of several statuses. */
+export const LPA_STORE_UIDS = ['M-7890-0400-4000', 'M-1000-0000-0017', 'M-1000-0000-0025', 'M-1000-0000-0049', 'M-1000-0000-0058', 'M-1000-0000-0096', 'M-1000-0000-0105'];
+/** The v3 account dashboard over those seven: one query, one POST /lpas to the store on a miss. */
+export const LPA_STORE_DASHBOARD = operation('AccountDashboard', { uids: LPA_STORE_UIDS }, 'v3');
 
 /** The operation sent by id to a gateway, as a consumer sends it in production (trusted documents). */
 export function byDocumentId(gatewayUrl: string, token: string, op: BenchOperation): Target {
   return {
-    url: `${gatewayUrl}/use-an-lpa/v2/graphql`,
+    url: `${gatewayUrl}/use-an-lpa/${op.version}/graphql`,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ documentId: `sha256:${sha256(op.document)}`, variables: op.variables }),
@@ -98,9 +104,13 @@ export async function startGateway(upstream: Upstream, freshSeconds: number, nod
       SIRIUS_BASE_URL: upstream.siriusUrl,
       SIRIUS_SIGNING_SECRET_NAME: upstream.secretName,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: upstream.secretsManagerUrl,
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
+      // The default credential chain reads these: the store simulator accepts SigV4 with them only.
+      AWS_ACCESS_KEY_ID: upstream.awsCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: upstream.awsCredentials.secretAccessKey,
       AWS_REGION: 'eu-west-2',
+      LPA_STORE_BASE_URL: upstream.lpaStoreUrl,
+      LPA_STORE_REGION: upstream.lpaStoreRegion,
+      LPA_STORE_JWT_SECRET_NAME: upstream.lpaStoreJwtSecretName,
       CACHE_TABLE_NAME: upstream.tableName,
       CODES_TABLE_NAME: upstream.codesTableName,
       CODES_SECRET_NAME: upstream.secretName,
@@ -132,6 +142,11 @@ export async function startGateway(upstream: Upstream, freshSeconds: number, nod
 
 export async function siriusCalls(upstream: Upstream): Promise<number> {
   return ((await (await fetch(`${upstream.siriusUrl}/__calls`)).json()) as { total: number }).total;
+}
+
+/** API calls the LPA Store simulator has had (both routes, refused ones too). */
+export async function lpaStoreCalls(upstream: Upstream): Promise<number> {
+  return ((await (await fetch(`${upstream.lpaStoreUrl}/__calls`)).json()) as { total: number }).total;
 }
 
 export async function setSiriusFaults(upstream: Upstream, faults: object): Promise<void> {
