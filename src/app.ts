@@ -5,8 +5,9 @@ import { consumerSchemas } from './consumers';
 import type { Logger } from './logger';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './server/graphql-endpoint';
 import { createGatewayHandler, type GatewayHandler } from './server/gateway-handler';
-import { CacheStore } from './cache/cache-store';
+import { configuredCache } from './cache/configured-cache';
 import { createDynamoClient } from './cache/dynamodb-client';
+import { secretSource } from './config/secret-source';
 import { ReadThrough } from './cache/read-through';
 import { siriusLpas } from './sirius/sirius-lpa-source';
 import { createMetrics, type GatewayMetrics } from './observability/metrics';
@@ -19,14 +20,14 @@ import { loadManifest } from './contracts/manifest';
 import { loadOperations } from './contracts/operations';
 import { projectPath } from './project-paths';
 import { createLpaLoaders } from './loaders/lpa-loaders';
-import { LpaStoreClient } from './lpa-store/lpa-store-client';
+import { configuredLpaStore, lpaStoreCachePolicy } from './lpa-store/configured-lpa-store';
 import { lpaStoreLpas, unconfiguredLpaStore } from './lpa-store/lpa-store-source';
-import { awsCredentials, createLpaStoreSigner, fixedCredentials } from './lpa-store/request-signer';
 import type { EmbeddedStack } from './dev/embedded-stack';
+import type { EventRelay } from './dev/event-relay';
+import { createLpaUpdatedHandler } from './events/lpa-updated';
 import { eventBridgeActivationKeyRequests, type ActivationKeyRequests } from './events/activation-key-requests';
 import { LpaStoreUnavailableError } from './lpa-store/errors';
-import { createRequestSigner, fixedSecret, type SecretSource } from './sirius/request-signer';
-import { secretsManagerSecret } from './sirius/secrets-manager-secret';
+import { createRequestSigner } from './sirius/request-signer';
 import { SiriusClient } from './sirius/sirius-client';
 import { ActivationCodes } from './codes/activation-codes';
 import { codeSecrets } from './codes/code-secrets';
@@ -66,10 +67,12 @@ export interface AppDependencies {
   embeddedLpaStore?: EmbeddedStack['lpaStore'];
   /** The embedded default records the events it would publish; production puts them on EVENT_BUS_NAME. */
   embeddedEvents?: ActivationKeyRequests;
+  /** The embedded LPA Store simulator's change events; in AWS the events Lambda handles them. */
+  embeddedLpaStoreChanges?: EventRelay;
   logger: Logger;
 }
 
-export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, embeddedLpaStoreChanges, logger }: AppDependencies): Promise<App> {
   const tracing = config.tracing.endpoint ? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
   // Fetch the signing keys now rather than on the first request; a failure is retried then.
@@ -78,23 +81,14 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   const sign = createRequestSigner({ secrets: secretSource(config.sirius.signingSecret, siriusSigningSecret, 'SIRIUS_SIGNING_SECRET_NAME'), sessionData: config.sirius.sessionData });
   const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl, onInvalidAnswer: (reason) => metrics.invalidAnswer('sirius', reason) }, sign, logger);
   const metrics = createMetrics({ circuitState: () => sirius.circuitState() });
-  const dynamo = createDynamoClient({ region: config.cache.region, endpoint: cacheTable.endpoint, timeoutMs: config.cache.timeoutMs, deadlineMs: config.cache.deadlineMs });
-  const cache = new CacheStore({
-    client: dynamo,
-    tableName: cacheTable.tableName,
-    compressAboveBytes: config.cache.compressAboveBytes,
-    // Nothing is served past stale-if-error, so nothing need be kept longer.
-    retainSeconds: Math.max(config.cache.freshSeconds, config.cache.staleIfErrorSeconds),
-    logger,
-    onWriteFault: metrics.cacheWriteFault,
-    breakerFailures: config.cache.breakerFailures,
-    breakerHalfOpenSeconds: config.cache.breakerHalfOpenSeconds,
-  });
-  const lpaStore = createLpaStoreClient(config, embeddedLpaStore, logger, (reason) => metrics.invalidAnswer('lpa-store', reason));
+  const { store: cache, close: closeCache } = configuredCache(config, cacheTable, logger, metrics.cacheWriteFault);
+  const lpaStore = configuredLpaStore(config, embeddedLpaStore, logger, (reason) => metrics.invalidAnswer('lpa-store', reason));
   const reads = {
     sirius: new ReadThrough(siriusLpas(sirius), cache, config.cache, logger, metrics.reads),
-    lpaStore: new ReadThrough(lpaStore ? lpaStoreLpas(lpaStore) : unconfiguredLpaStore(), cache, config.cache, logger, metrics.reads),
+    lpaStore: new ReadThrough(lpaStore ? lpaStoreLpas(lpaStore) : unconfiguredLpaStore(), cache, lpaStoreCachePolicy(config), logger, metrics.reads),
   };
+  // Changes the store announces reach the cache through the same handler the events Lambda runs.
+  embeddedLpaStoreChanges?.subscribe(createLpaUpdatedHandler({ reads: reads.lpaStore, metrics: metrics.events, logger }));
   // The codes table is the record, not a cache: its client waits longer and faults are errors.
   // Its faults that a retry may outlast (timeouts, throttling) answer CODES_UNAVAILABLE.
   const codesDynamo = reportingUnavailability(createDynamoClient({ region: config.cache.region, endpoint: codesTable.endpoint, timeoutMs: config.codes.dynamoTimeoutMs, deadlineMs: config.codes.dynamoDeadlineMs }), logger);
@@ -158,7 +152,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       await Promise.all(endpoints.map((endpoint) => endpoint.server.stop()));
       await sirius.close();
       await lpaStore?.close();
-      dynamo.destroy();
+      closeCache();
       codesDynamo.destroy();
       await tracing?.shutdown();
     },
@@ -174,32 +168,3 @@ function activationKeyRequestsFor(config: GatewayConfig): ActivationKeyRequests 
   return eventBridgeActivationKeyRequests({ busName, region: config.cache.region, timeoutMs: config.lpaStore.timeoutMs });
 }
 
-/** The LPA Store's client: the embedded simulator's, the configured store's, or none. */
-function createLpaStoreClient(config: GatewayConfig, embedded: EmbeddedStack['lpaStore'] | undefined, logger: Logger, onInvalidAnswer: (reason: string) => void): LpaStoreClient | undefined {
-  const baseUrl = embedded?.url ?? config.lpaStore.baseUrl;
-  if (baseUrl === undefined) return undefined;
-  const signer = createLpaStoreSigner({
-    region: embedded?.region ?? config.lpaStore.region,
-    // In AWS the function's role (the default provider chain); the store lets in an allow-list of roles.
-    credentials: embedded ? fixedCredentials(embedded.credentials) : awsCredentials(),
-    jwtSecret: secretSource(config.lpaStore.jwtSecret, embedded?.jwtSecret, 'LPA_STORE_JWT_SECRET_NAME'),
-  });
-  const { retries, connections, breakerFailures, breakerHalfOpenSeconds, maxResponseBytes } = config.sirius;
-  return new LpaStoreClient(
-    { baseUrl, timeoutMs: config.lpaStore.timeoutMs, retries, connections, breakerFailures, breakerHalfOpenSeconds, maxResponseBytes, onInvalidAnswer },
-    signer,
-    logger,
-  );
-}
-
-type ConfiguredSecret = GatewayConfig['sirius']['signingSecret'];
-
-/** A secret from Secrets Manager by name, a literal (tests), or the embedded stack's. */
-function secretSource(configured: ConfiguredSecret, embeddedSecret: string | undefined, setting: string): SecretSource {
-  if (configured?.kind === 'secrets-manager') {
-    return secretsManagerSecret({ secretId: configured.name, refreshSeconds: configured.refreshSeconds });
-  }
-  const secret = configured?.value ?? embeddedSecret;
-  if (secret === undefined) throw new Error(`No secret configured: set ${setting}`);
-  return fixedSecret(secret);
-}

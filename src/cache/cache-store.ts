@@ -20,8 +20,13 @@ const gunzip = promisify(gunzipCallback);
 export interface CachedAnswer {
   status: 200 | 410;
   body: string;
-  /** Epoch milliseconds when Sirius gave this answer. */
+  /** Epoch milliseconds when the upstream gave this answer. */
   storedAt: number;
+  /**
+   * The document's own version, where its upstream keeps one (the LPA Store's `updatedAt`): a
+   * copy of an older version never replaces a newer one, whenever it was fetched.
+   */
+  version?: string;
 }
 
 export type CacheRead = { kind: 'hit'; answer: CachedAnswer } | { kind: 'miss' } | { kind: 'fault' };
@@ -135,12 +140,20 @@ export class CacheStore {
             body: { B: body },
             encoding: { S: compressed ? 'gzip' : 'identity' },
             storedAt: { N: String(answer.storedAt) },
+            ...(answer.version === undefined ? {} : { version: { S: answer.version } }),
             // Rounded up: rounding down could expire an item up to a second early.
             expiresAt: { N: String(Math.ceil(answer.storedAt / 1000) + this.options.retainSeconds) },
           },
-          // Two instances may race for one key: an older answer never replaces a newer one.
-          ConditionExpression: 'attribute_not_exists(pk) OR storedAt < :storedAt',
-          ExpressionAttributeValues: { ':storedAt': { N: String(answer.storedAt) } },
+          // Two instances (or a read and a change event) may race for one key: an older answer
+          // never replaces a newer one, by when it was fetched and, where kept, by its version.
+          ConditionExpression:
+            answer.version === undefined
+              ? 'attribute_not_exists(pk) OR storedAt < :storedAt'
+              : 'attribute_not_exists(pk) OR (storedAt < :storedAt AND (attribute_not_exists(version) OR version <= :version))',
+          ExpressionAttributeValues: {
+            ':storedAt': { N: String(answer.storedAt) },
+            ...(answer.version === undefined ? {} : { ':version': { S: answer.version } }),
+          },
         }),
       ),
     );
@@ -181,5 +194,5 @@ async function decode(item: Record<string, AttributeValue>): Promise<CachedAnswe
   const storedAt = Number(item.storedAt?.N);
   if ((status !== 200 && status !== 410) || !bytes || !Number.isFinite(storedAt)) return undefined;
   const body = (item.encoding?.S === 'gzip' ? await gunzip(bytes) : Buffer.from(bytes)).toString('utf8');
-  return { status, body, storedAt };
+  return { status, body, storedAt, ...(item.version?.S ? { version: item.version.S } : {}) };
 }

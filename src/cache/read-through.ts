@@ -27,6 +27,19 @@ export interface CachePolicy {
   memoryEntries: number;
   /** …and the bytes they may take at most: a few huge answers must not fill the heap. */
   memoryBytes: number;
+  /**
+   * How long this process keeps its own copy (default: the fresh window). Shorter where changes
+   * arrive as events that another instance may handle: the most this instance lags behind one.
+   */
+  memorySeconds?: number;
+}
+
+/** What applying a change did: stored the new copy, kept a newer one, or forgot one now gone. */
+export type Refresh = 'refreshed' | 'kept-newer' | 'evicted';
+
+/** The cache could not record a change: the event must be retried. */
+export class CacheWriteFailedError extends Error {
+  override readonly name = 'CacheWriteFailedError';
 }
 
 /** What one cached resource costs the in-process cache: its JSON, as UTF-16 in the heap, plus its keeping. */
@@ -50,6 +63,7 @@ interface Pending<Ref, Doc> {
  */
 export class ReadThrough<Ref, Doc> {
   private readonly flights = new Map<string, Promise<Read<Doc>>>();
+  private readonly refreshes = new Map<string, Promise<Refresh>>();
   /**
    * Fresh answers this process has already seen, so that a hot resource costs no DynamoDB round
    * trip within its fresh window. It holds nothing past that window (each entry's TTL is what is
@@ -245,7 +259,7 @@ export class ReadThrough<Ref, Doc> {
     const write =
       answer.outcome === 'not-found'
         ? this.store.delete(key, retrievedAt.getTime())
-        : this.store.put(key, { status: answer.outcome === 'found' ? 200 : 410, body, storedAt: retrievedAt.getTime() });
+        : this.store.put(key, this.cachedAnswer(answer, body, retrievedAt.getTime()));
     if (answer.outcome === 'not-found') this.memory?.delete(key);
     else this.remember(key, { answer, freshness: { source: 'CACHE', retrievedAt } }, body.length);
     // Wait a little so that the next request finds it; never long enough to slow this one much.
@@ -253,8 +267,53 @@ export class ReadThrough<Ref, Doc> {
     return { answer, freshness: { source: 'LIVE', retrievedAt } };
   }
 
+  private cachedAnswer(answer: UpstreamAnswer<Doc>, body: string, storedAt: number): CachedAnswer {
+    const version = answer.outcome === 'found' ? this.upstream.version?.(answer.doc) : undefined;
+    return { status: answer.outcome === 'found' ? 200 : 410, body, storedAt, ...(version === undefined ? {} : { version }) };
+  }
+
+  /** Whether the table holds a copy of this resource at all (a DynamoDB fault throws: ask again later). */
+  async holds(ref: Ref): Promise<boolean> {
+    const cached = await this.store.get(this.keyOf(ref));
+    if (cached.kind === 'fault') throw new CacheWriteFailedError('the cache could not be read');
+    return cached.kind === 'hit';
+  }
+
+  /**
+   * The upstream says the resource changed: read it again now and store it for every instance
+   * (or forget it, if it is gone), whatever the fresh window. Concurrent refreshes of one resource
+   * share one upstream read; a copy of an older version never replaces a newer one. Throws when the
+   * upstream or the cache fails, so that the change is applied again later, never lost.
+   */
+  refresh(ref: Ref, call: CallOptions, observer?: ReadObserver): Promise<Refresh> {
+    const key = this.keyOf(ref);
+    const existing = this.refreshes.get(key);
+    if (existing) return existing;
+    const promise = this.refreshOnce(key, ref, call, this.reporter(observer)).finally(() => this.refreshes.delete(key));
+    this.refreshes.set(key, promise);
+    return promise;
+  }
+
+  private async refreshOnce(key: string, ref: Ref, call: CallOptions, report: Report): Promise<Refresh> {
+    // This instance's own copy goes at once: the next read here finds the change (or the table).
+    this.memory?.delete(key);
+    report.call(this.upstream.name);
+    const fetchedAt = Date.now();
+    const answer = await this.upstream.fetch(ref, call);
+    report.read(this.upstream.name, outcomeOf(answer));
+    if (answer.outcome === 'not-found') {
+      if ((await this.store.delete(key, fetchedAt)) === 'fault') throw new CacheWriteFailedError('the cache could not forget a resource');
+      return 'evicted';
+    }
+    const body = answer.outcome === 'found' ? this.upstream.encode(answer.doc) : '';
+    const written = await this.store.put(key, this.cachedAnswer(answer, body, fetchedAt));
+    if (written === 'fault') throw new CacheWriteFailedError('the cache could not store a change');
+    return written === 'superseded' ? 'kept-newer' : 'refreshed';
+  }
+
   private remember(key: string, read: Read<Doc>, bodyLength: number): void {
-    const freshFor = this.policy.freshSeconds * 1000 - ageMs(read);
+    // Kept while fresh, and no longer than this process may keep its own copy.
+    const freshFor = Math.min(this.policy.freshSeconds * 1000 - ageMs(read), (this.policy.memorySeconds ?? Number.POSITIVE_INFINITY) * 1000);
     if (!this.memory || freshFor <= 0) return;
     const size = 2 * bodyLength + ENTRY_OVERHEAD_BYTES;
     // lru-cache refuses (and evicts nothing for) an entry larger than the whole budget.

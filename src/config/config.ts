@@ -27,6 +27,8 @@ const EnvSchema = z
     LPA_STORE_JWT_SECRET_NAME: z.string().min(1).optional(),
     LPA_STORE_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     LPA_STORE_TIMEOUT_MS: positiveInt.default(3_000),
+    LPA_STORE_FRESH_SECONDS: z.coerce.number().int().min(0).default(86_400),
+    LPA_STORE_MEMORY_SECONDS: z.coerce.number().int().min(0).default(1),
     LPA_STORE_SIMULATOR_PORT: port.default(4030),
     LPA_STORE_FIXTURES: z.string().min(1).optional(),
     EVENT_BUS_NAME: z.string().regex(/^[\w.\-/:]{1,1600}$/, 'must be an EventBridge bus name or ARN').optional(),
@@ -217,6 +219,16 @@ export interface GatewayConfig {
     baseUrl: string | undefined;
     region: string;
     timeoutMs: number;
+    /**
+     * LPA Store LPAs change only through the store, which announces every change (lpa-updated):
+     * a cached copy is served this long, because a change refreshes it (src/events/lpa-updated.ts).
+     */
+    freshSeconds: number;
+    /**
+     * How long this process keeps its own copy of an LPA Store LPA in front of DynamoDB: the most
+     * an instance that did not handle a change event can lag behind it (plus the event's delivery).
+     */
+    memorySeconds: number;
     jwtSecret: { kind: 'literal'; value: string } | { kind: 'secrets-manager'; name: string; refreshSeconds: number } | undefined;
     simulator: { port: number; fixtures: string | undefined };
     /** Where activation-key-requested events go (an LPA Store LPA's letter); embedded: recorded in memory. */
@@ -337,6 +349,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       baseUrl: e.LPA_STORE_BASE_URL,
       region: e.LPA_STORE_REGION,
       timeoutMs: e.LPA_STORE_TIMEOUT_MS,
+      freshSeconds: e.LPA_STORE_FRESH_SECONDS,
+      memorySeconds: e.LPA_STORE_MEMORY_SECONDS,
       jwtSecret: e.LPA_STORE_JWT_SECRET_NAME
         ? { kind: 'secrets-manager', name: e.LPA_STORE_JWT_SECRET_NAME, refreshSeconds: e.SIRIUS_SECRET_REFRESH_SECONDS }
         : e.LPA_STORE_JWT_SECRET

@@ -18,13 +18,13 @@ export const DEV_CALLERS = {
     {
       name: 'sirius-case-management',
       clientIds: ['dev-sirius-case-management'],
-      consumers: { 'sirius-case-management': ['v1'] },
+      consumers: { 'sirius-case-management': ['v1', 'v2'] },
       scopes: ['codes.manage'],
     },
     {
       name: 'explorer',
       clientIds: ['dev-explorer'],
-      consumers: { 'use-an-lpa': ['v1', 'v2', 'v3'], 'lpa-online-tool': ['v1'], 'sirius-case-management': ['v1'] },
+      consumers: { 'use-an-lpa': ['v1', 'v2', 'v3'], 'lpa-online-tool': ['v1'], 'sirius-case-management': ['v1', 'v2'] },
       scopes: ['explorer', 'lpa.read', 'lpa.personal-data', 'lpa.status'],
     },
   ],

@@ -11,6 +11,7 @@ import { startSiriusSimulator } from './sirius-simulator';
 import { startDynamoFaultProxy } from './dynamodb-fault-proxy';
 import { FaultState } from './faults';
 import { RecordedActivationKeyRequests } from '../events/activation-key-requests';
+import { EventRelay } from './event-relay';
 import { LOCAL_LPA_STORE_CREDENTIALS, startLpaStoreSimulator } from './lpa-store-simulator';
 
 /** What the gateway starts for itself when no real Sirius is configured. */
@@ -20,6 +21,8 @@ export interface EmbeddedStack {
   siriusUrl: string;
   /** EventBridge's stand-in: what the gateway published, readable at the simulator's GET /__events. */
   events: RecordedActivationKeyRequests;
+  /** The LPA Store simulator's change events, delivered to the gateway's handler in this process. */
+  lpaStoreChanges: EventRelay;
   /** The HMAC secret the simulator checks calls against (fresh each start). */
   siriusSigningSecret: string;
   /** The LPA Store simulator: its address, the only credentials and region its SigV4 check accepts, its JWT secret. */
@@ -49,7 +52,13 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
   });
   logger.info({ url: simulator.url }, 'embedded Sirius simulator listening (PUT /__faults for every dependency, GET /__calls, GET /__events)');
   const lpaStore = { region: config.lpaStore.region, credentials: LOCAL_LPA_STORE_CREDENTIALS, jwtSecret: randomBytes(32).toString('hex') };
-  const lpaStoreSimulator = await startLpaStoreSimulator({ ...lpaStore, port: config.lpaStore.simulator.port, fixtures: config.lpaStore.simulator.fixtures });
+  const lpaStoreChanges = new EventRelay();
+  const lpaStoreSimulator = await startLpaStoreSimulator({
+    ...lpaStore,
+    port: config.lpaStore.simulator.port,
+    fixtures: config.lpaStore.simulator.fixtures,
+    onChange: (event) => lpaStoreChanges.deliver(event),
+  });
   logger.info({ url: lpaStoreSimulator.url }, 'embedded LPA Store simulator listening (PUT /__faults, GET /__calls)');
   const dynamo = await startLocalDynamo({ inMemory: config.cache.inMemory });
   const proxy = await startDynamoFaultProxy(dynamo.endpoint, faults);
@@ -65,6 +74,7 @@ export async function startEmbeddedStack(config: GatewayConfig, logger: Logger):
     siriusUrl: simulator.url,
     siriusSigningSecret,
     events,
+    lpaStoreChanges,
     lpaStore: { ...lpaStore, url: lpaStoreSimulator.url },
     cacheTable: { tableName: LOCAL_TABLE_NAME, endpoint: proxy.url },
     codesTable: { tableName: LOCAL_CODES_TABLE_NAME, endpoint: proxy.url },

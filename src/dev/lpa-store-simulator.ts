@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { lpaUpdatedEvent, type LpaUpdatedEvent } from '../events/lpa-updated-event';
 import { LPA_STORE_UID_PATTERN, loadLpaDocuments } from './lpa-store-documents';
 import { LpaStoreFaultState, LpaStoreFaultsSchema } from './lpa-store-faults';
 import { verifyLpaStoreJwt } from './lpa-store-jwt-verifier';
-import type { JsonObject } from './lpa-store-lifecycle';
+import { applyUpdate, LpaUpdateRefused, type Json, type JsonObject } from './lpa-store-lifecycle';
 import { seededLpas } from './lpa-store-seed';
 import { listenOnLoopback, type ListeningServer } from './loopback-server';
 import { verifySigV4 } from './sigv4-verifier';
@@ -22,7 +23,9 @@ import { verifySigV4 } from './sigv4-verifier';
 // as API Gateway answers an unknown resource.
 // It holds the seeded LPAs (lpa-store-seed.ts, listed in fixtures/lpa-store/README.md) or, given
 // `fixtures`, those instead. PUT /__faults sets faults (lpa-store-faults.ts); GET /__calls says how
-// it was called.
+// it was called. POST /__lpas/{uid}/updates changes an LPA as the store's POST /lpas/{uid}/updates
+// would, unsigned; every change applied is announced as `lpa-updated`, as the store announces it on
+// EventBridge, by calling `onChange`.
 
 export interface LpaStoreSimulatorOptions {
   port?: number;
@@ -35,6 +38,13 @@ export interface LpaStoreSimulatorOptions {
   /** The HS256 secret X-Jwt-Authorization tokens must be signed with. */
   jwtSecret: string;
   faults?: LpaStoreFaultState;
+  /**
+   * Told of every change the simulator applies, with the `lpa-updated` event the store would put on
+   * EventBridge (the embedded stack connects it to the gateway's event handler). Called after the
+   * change has been answered, never awaited by that answer; a rejection or throw is ignored and not
+   * logged (the handler counts its own failures). PUT /__faults `{"events": ...}` drops or delays it.
+   */
+  onChange?: (event: LpaUpdatedEvent) => void | Promise<void>;
 }
 
 export interface LpaStoreCallLog {
@@ -45,6 +55,10 @@ export interface LpaStoreCallLog {
   uidsRequested: number;
   /** `sub` of the last valid X-Jwt-Authorization. */
   lastJwtSubject: string | null;
+  /** `lpa-updated` events emitted: one per change applied, dropped ones included. */
+  eventsEmitted: number;
+  /** Of those, the ones the `events.drop` fault threw away (never handed to onChange). */
+  eventsDropped: number;
 }
 
 export interface LpaStoreSimulator extends ListeningServer {
@@ -61,6 +75,15 @@ const MAX_UIDS = 100;
 // OpenAPI's GetList; extra fields are ignored, as the store's Go decoder ignores them.
 const GetListSchema = z.object({ uids: z.array(z.string().regex(LPA_STORE_UID_PATTERN, 'invalid uid format')).max(MAX_UIDS) });
 
+// OpenAPI's Update: a type and JSON-pointer changes (`old` optional here; the store's rules decide
+// the rest, in lpa-store-lifecycle.ts). Extra fields ignored, as above.
+const UpdateSchema = z.object({
+  type: z.string(),
+  changes: z.array(z.object({ key: z.string(), old: z.json().optional(), new: z.json() })),
+});
+
+const NOT_FOUND = { code: 'NOT_FOUND', detail: 'Record not found' } as const;
+
 /** The store's routes the simulator does not serve (writes, update history, the static copy). */
 const OTHER_STORE_ROUTES: [string, RegExp][] = [
   ['PUT', /^\/lpas\/[^/]+$/],
@@ -71,10 +94,20 @@ const OTHER_STORE_ROUTES: [string, RegExp][] = [
 
 export async function startLpaStoreSimulator(options: LpaStoreSimulatorOptions): Promise<LpaStoreSimulator> {
   const lpas = options.fixtures ? loadLpaDocuments(options.fixtures) : seededLpas();
+  // The LPAs in the simulator's own order; an update replaces one in place.
   const byUid = new Map<string, JsonObject>(lpas.map((lpa) => [lpa.uid as string, lpa]));
   const faultState = options.faults ?? new LpaStoreFaultState();
   const jwtKey = new TextEncoder().encode(options.jwtSecret);
-  const calls: LpaStoreCallLog = { total: 0, byRoute: { 'POST /lpas': 0, 'GET /lpas/{uid}': 0 }, uidsRequested: 0, lastJwtSubject: null };
+  const calls: LpaStoreCallLog = {
+    total: 0,
+    byRoute: { 'POST /lpas': 0, 'GET /lpas/{uid}': 0 },
+    uidsRequested: 0,
+    lastJwtSubject: null,
+    eventsEmitted: 0,
+    eventsDropped: 0,
+  };
+  /** Deliveries not yet made (the next tick, or an `events.delayMs` fault); cancelled by close(). */
+  const pendingDeliveries = new Set<NodeJS.Timeout>();
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
@@ -113,7 +146,7 @@ export async function startLpaStoreSimulator(options: LpaStoreSimulatorOptions):
       const uid = decoded(lpaPath![1]!);
       if (uid === null || !LPA_STORE_UID_PATTERN.test(uid)) return send(res, 400, invalidRequest([{ source: '/uid', detail: 'invalid uid format' }]));
       const lpa = byUid.get(uid);
-      return lpa ? send(res, 200, lpa) : send(res, 404, { code: 'NOT_FOUND', detail: 'Record not found' });
+      return lpa ? send(res, 200, lpa) : send(res, 404, NOT_FOUND);
     }
 
     let parsed: unknown;
@@ -123,17 +156,71 @@ export async function startLpaStoreSimulator(options: LpaStoreSimulatorOptions):
       return send(res, 400, invalidRequest([{ source: '', detail: 'body must be JSON' }]));
     }
     const request = GetListSchema.safeParse(parsed);
-    if (!request.success) {
-      return send(res, 400, invalidRequest(request.error.issues.map((issue) => ({ source: `/${issue.path.join('/')}`, detail: issue.message }))));
-    }
+    if (!request.success) return send(res, 400, invalidRequest(fieldErrors(request.error)));
     // As a BatchGetItem answers: each LPA once, in no promised order (here the simulator's own, so a
     // client that relies on the request's order finds out).
     const wanted = new Set(request.data.uids);
-    return send(res, 200, { lpas: lpas.filter((lpa) => wanted.has(lpa.uid as string)) });
+    return send(res, 200, { lpas: [...byUid.values()].filter((lpa) => wanted.has(lpa.uid as string)) });
+  }
+
+  // POST /__lpas/{uid}/updates. UNSIGNED ON PURPOSE: like /__faults and /__calls it is the
+  // simulator's control surface, for an engineer with curl (or a test) to change an LPA without
+  // signing anything; the store's own signed POST /lpas/{uid}/updates stays refused (501). Nothing
+  // in AWS has this path. The update is applied as the store applies one (lpa-store-lifecycle.ts:
+  // its refusals are a 400 with the store's problem body and change nothing), answered 201 with the
+  // updated LPA, and then announced as `lpa-updated`.
+  async function updateLpa(req: IncomingMessage, res: ServerResponse, segment: string): Promise<void> {
+    const body = await readBody(req);
+    const uid = decoded(segment);
+    const lpa = uid === null ? undefined : byUid.get(uid);
+    if (uid === null || lpa === undefined) return send(res, 404, NOT_FOUND);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return send(res, 400, invalidRequest([{ source: '', detail: 'body must be JSON' }]));
+    }
+    const update = UpdateSchema.safeParse(parsed);
+    if (!update.success) return send(res, 400, invalidRequest(fieldErrors(update.error)));
+    const at = storeClock(lpa.updatedAt);
+    let next: JsonObject;
+    try {
+      next = applyUpdate(lpa, update.data, at.toISOString());
+    } catch (error) {
+      if (error instanceof LpaUpdateRefused) return send(res, 400, invalidRequest([{ source: error.source, detail: error.detail }]));
+      throw error;
+    }
+    byUid.set(uid, next);
+    send(res, 201, next);
+    emit(lpaUpdatedEvent(uid, update.data.type, at));
+  }
+
+  // The store's change stream, in one process: one event per change applied, handed to onChange on
+  // a later tick (so always after the answer has been written, and a slow or failing handler cannot
+  // hold it up), whether or not the client is still there, as the store emits once its write is made.
+  function emit(event: LpaUpdatedEvent): void {
+    calls.eventsEmitted += 1;
+    const faults = faultState.current.events ?? {};
+    if (faults.drop) {
+      calls.eventsDropped += 1;
+      return;
+    }
+    const onChange = options.onChange;
+    if (!onChange) return;
+    const timer = setTimeout(() => {
+      pendingDeliveries.delete(timer);
+      // A handler that throws or rejects is its own business (it counts its own failures).
+      Promise.resolve()
+        .then(() => onChange(event))
+        .catch(() => undefined);
+    }, faults.delayMs ?? 0);
+    pendingDeliveries.add(timer);
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/__calls' && req.method === 'GET') return send(res, 200, calls);
+    const lpaUpdates = /^\/__lpas\/([^/]+)\/updates$/.exec(url.pathname);
+    if (lpaUpdates && req.method === 'POST') return updateLpa(req, res, lpaUpdates[1]!);
     if (url.pathname === '/__faults' && req.method === 'PUT') {
       let body: unknown;
       try {
@@ -160,7 +247,31 @@ export async function startLpaStoreSimulator(options: LpaStoreSimulatorOptions):
   server.keepAliveTimeout = 65_000;
 
   const listening = await listenOnLoopback(server, options.port ?? 0);
-  return { ...listening, uids: [...byUid.keys()] };
+  return {
+    ...listening,
+    uids: [...byUid.keys()],
+    close: async () => {
+      for (const timer of pendingDeliveries) clearTimeout(timer);
+      pendingDeliveries.clear();
+      await listening.close();
+    },
+  };
+}
+
+/**
+ * The store's clock for a change to an LPA last changed at `previous`: now, or a millisecond after
+ * `previous` if that is not earlier, so that each change's `updatedAt` (and its event's `time`) is
+ * later than the last one's even within a millisecond, and "newer" can be decided by comparing them.
+ */
+function storeClock(previous: Json | undefined): Date {
+  const now = Date.now();
+  const last = typeof previous === 'string' ? Date.parse(previous) : Number.NaN;
+  return new Date(Number.isNaN(last) || now > last ? now : last + 1);
+}
+
+/** A zod error as the store's `errors` (source: a JSON pointer into the body). */
+function fieldErrors(error: z.ZodError): { source: string; detail: string }[] {
+  return error.issues.map((issue) => ({ source: `/${issue.path.join('/')}`, detail: issue.message }));
 }
 
 /** The store's problem body for a 400 (OpenAPI's BadRequestError). */

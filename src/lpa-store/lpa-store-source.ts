@@ -17,6 +17,7 @@ export function lpaStoreLpas(client: LpaStoreClient): Upstream<string, LpaStoreL
     fetchMany: async (uids, call) => new Map([...(await client.getLpas(uids, call))].map(([uid, answer]) => [key(uid), answer])),
     maxBatch: MAX_UIDS_PER_CALL,
     encode: (lpa) => JSON.stringify(lpa),
+    version: updatedVersion,
     decode(body, uid) {
       try {
         const parsed = parseLpaStoreLpa(JSON.parse(body));
@@ -37,4 +38,13 @@ export function unconfiguredLpaStore(): Upstream<string, LpaStoreLpa> {
     throw new LpaStoreUnavailableError('no LPA Store is configured (LPA_STORE_BASE_URL)', false);
   };
   return { name: 'lpa-store', key: (uid) => `lpa#${uid}`, fetch: refuse, fetchMany: refuse, encode: (lpa) => JSON.stringify(lpa), decode: () => undefined };
+}
+
+/**
+ * `updatedAt` in one fixed form (ms, UTC), so that versions order as strings: the store's own
+ * timestamps vary in precision ("…00Z", "…00.123456Z"), which would not.
+ */
+function updatedVersion(lpa: LpaStoreLpa): string | undefined {
+  const at = lpa.updatedAt ? Date.parse(lpa.updatedAt) : Number.NaN;
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
 }

@@ -43,6 +43,18 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     labelNames: ['upstream', 'outcome'] as const,
     registers: [registry],
   });
+  const events = new Counter({
+    name: 'gateway_events_total',
+    help: 'LPA Store change events (lpa-updated): received, applied, dropped (malformed, not-cached: never retried), failed (retried)',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [registry],
+  });
+  const eventLag = new Histogram({
+    name: 'gateway_event_lag_seconds',
+    help: "From the store's change (the event's time) to the cache holding it",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
   const cacheReads = new Counter({
     name: 'gateway_cache_reads_total',
     help: 'Cache reads: fresh hit, stale hit served while Sirius failed, miss, DynamoDB fault',
@@ -95,6 +107,10 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
       },
       cache: (result: CacheResult) => cacheReads.inc({ result }),
     } satisfies ReadObserver,
+    events: {
+      event: (outcome: 'received' | 'applied' | 'dropped' | 'failed', reason = '') => events.inc({ outcome, reason }),
+      lag: (seconds: number) => eventLag.observe(seconds),
+    },
     cacheWriteFault: (reason: 'fault' | 'too-large') => cacheWriteFaults.inc({ reason }),
     invalidAnswer: (upstream: string, reason: string) => invalidAnswers.inc({ upstream, reason }),
     activationCode: (operation: string, outcome: string) => activationCodes.inc({ operation, outcome }),

@@ -40,6 +40,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     dev: embedded?.identity,
     embeddedLpaStore: embedded?.lpaStore,
     embeddedEvents: embedded?.events,
+    embeddedLpaStoreChanges: embedded?.lpaStoreChanges,
     logger,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, nodeRequestListener(app.handle, config.maxBodyBytes));

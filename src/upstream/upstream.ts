@@ -34,4 +34,9 @@ export interface Upstream<Ref, Doc> {
   /** A cached body back into a document, held to the same checks as a fresh answer. */
   decode(body: string, ref: Ref): Doc | undefined;
   encode(doc: Doc): string;
+  /**
+   * The document's own version, if the upstream keeps one that orders its changes (the LPA Store's
+   * `updatedAt`): the cache never lets an older version replace a newer one.
+   */
+  version?(doc: Doc): string | undefined;
 }

@@ -78,7 +78,7 @@ describe('bad input gets a clear GraphQL-over-HTTP error', () => {
       expect(status).toBe(404);
       expect(body.errors?.[0]?.extensions).toEqual({
         code: 'NOT_FOUND',
-        consumers: { 'use-an-lpa': ['v1', 'v2', 'v3'], 'lpa-online-tool': ['v1'], 'sirius-case-management': ['v1'] },
+        consumers: { 'use-an-lpa': ['v1', 'v2', 'v3'], 'lpa-online-tool': ['v1'], 'sirius-case-management': ['v1', 'v2'] },
       });
       expect(body.errors?.[0]?.message).toContain('/use-an-lpa/v1/graphql');
     }

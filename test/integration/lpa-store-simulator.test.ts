@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_LPA_STORE_CREDENTIALS, startLpaStoreSimulator, type LpaStoreCallLog, type LpaStoreSimulator } from '../../src/dev/lpa-store-simulator';
+import { LpaUpdatedEventSchema, type LpaUpdatedEvent } from '../../src/events/lpa-updated-event';
 import { createLpaStoreSigner, fixedCredentials, GATEWAY_SUBJECT, type LpaStoreSigner } from '../../src/lpa-store/request-signer';
 import { fixedSecret } from '../../src/sirius/request-signer';
 
@@ -340,5 +341,235 @@ describe('fixtures', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lpa-store-fixtures-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify([{ uid: '700000000047' }]));
     await expect(startLpaStoreSimulator({ fixtures: dir, region: REGION, credentials: LOCAL_LPA_STORE_CREDENTIALS, jwtSecret: JWT_SECRET })).rejects.toThrow(/no uid like/);
+  });
+});
+
+describe('changes: POST /__lpas/{uid}/updates, unsigned, and an lpa-updated event for each', () => {
+  // A simulator of its own, so that its changes leave the shared one's seeded LPAs as they are.
+  let changing: LpaStoreSimulator;
+  const received: LpaUpdatedEvent[] = [];
+
+  const cancel = { type: 'OPG_STATUS_CHANGE', changes: [{ key: '/status', old: 'registered', new: 'cancelled' }] };
+
+  async function update(uid: string, body: unknown, base = changing.url): Promise<Answer> {
+    const response = await fetch(`${base}/__lpas/${uid}/updates`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async function signedGet(uid: string, base = changing.url): Promise<Answer> {
+    const url = new URL(`/lpas/${uid}`, base);
+    const response = await fetch(url, { headers: await signer.sign({ method: 'GET', url }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, body: JSON.parse(text) };
+  }
+
+  async function changingFaults(faults: Record<string, unknown>): Promise<Response> {
+    return fetch(`${changing.url}/__faults`, { method: 'PUT', body: JSON.stringify(faults) });
+  }
+
+  async function changingCalls(): Promise<LpaStoreCallLog> {
+    return (await (await fetch(`${changing.url}/__calls`)).json()) as LpaStoreCallLog;
+  }
+
+  /** The events received for `uid`, once `count` have arrived (and nothing more within a moment). */
+  async function eventsFor(uid: string, count: number): Promise<LpaUpdatedEvent[]> {
+    const mine = () => received.filter((event) => event.detail.uid === uid);
+    await vi.waitFor(() => expect(mine().length).toBeGreaterThanOrEqual(count), { timeout: 2_000, interval: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return mine();
+  }
+
+  beforeAll(async () => {
+    changing = await startLpaStoreSimulator({
+      region: REGION,
+      credentials: LOCAL_LPA_STORE_CREDENTIALS,
+      jwtSecret: JWT_SECRET,
+      onChange: (event) => {
+        received.push(event);
+      },
+    });
+  });
+
+  afterAll(() => changing.close());
+
+  beforeEach(async () => {
+    await changingFaults({});
+  });
+
+  it('applies an update as the store would: 201 with the updated LPA, which a signed read then shows', async () => {
+    const before = (await signedGet('M-1000-0000-0030')).body;
+    expect(before.status).toBe('registered');
+
+    const answer = await update('M-1000-0000-0030', cancel);
+    expect(answer.status).toBe(201);
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    expect(answer.body).toMatchObject({ uid: 'M-1000-0000-0030', status: 'cancelled', registrationDate: before.registrationDate });
+    expect(Date.parse(answer.body.updatedAt)).toBeGreaterThan(Date.parse(before.updatedAt));
+    expect(Math.abs(Date.parse(answer.body.updatedAt) - Date.now())).toBeLessThan(5_000);
+    // Nothing else changed.
+    expect({ ...answer.body, status: before.status, updatedAt: before.updatedAt }).toEqual(before);
+
+    const read = await signedGet('M-1000-0000-0030');
+    expect(read).toMatchObject({ status: 200, body: answer.body });
+    const url = new URL('/lpas', changing.url);
+    const list = JSON.stringify({ uids: ['M-1000-0000-0030'] });
+    const many = await fetch(url, { method: 'POST', body: list, headers: await signer.sign({ method: 'POST', url, body: list }) });
+    expect(((await many.json()) as { lpas: unknown[] }).lpas).toEqual([answer.body]);
+  });
+
+  it('announces each change applied with exactly one lpa-updated event: its uid, its type, the change’s time', async () => {
+    const calls = await changingCalls();
+    const register = await update('M-1000-0000-0058', { type: 'REGISTER', changes: [] });
+    expect(register).toMatchObject({ status: 201, body: { status: 'registered' } });
+    const cancelled = await update('M-1000-0000-0058', cancel);
+    expect(cancelled).toMatchObject({ status: 201, body: { status: 'cancelled' } });
+
+    const events = await eventsFor('M-1000-0000-0058', 2);
+    expect(events).toHaveLength(2);
+    for (const event of events) expect(LpaUpdatedEventSchema.parse(event)).toEqual(event);
+    expect(events.map((event) => event.detail)).toEqual([
+      { uid: 'M-1000-0000-0058', changeType: 'REGISTER' },
+      { uid: 'M-1000-0000-0058', changeType: 'OPG_STATUS_CHANGE' },
+    ]);
+    expect(events.map((event) => ({ source: event.source, detailType: event['detail-type'] }))).toEqual([
+      { source: 'opg.poas.lpastore', detailType: 'lpa-updated' },
+      { source: 'opg.poas.lpastore', detailType: 'lpa-updated' },
+    ]);
+    expect(events.map((event) => event.time)).toEqual([register.body.updatedAt, cancelled.body.updatedAt]);
+    expect(Date.parse(events[1]!.time)).toBeGreaterThan(Date.parse(events[0]!.time));
+    expect(new Set(events.map((event) => event.id)).size).toBe(2);
+    const after = await changingCalls();
+    expect(after.eventsEmitted - calls.eventsEmitted).toBe(2);
+    expect(after.eventsDropped).toBe(calls.eventsDropped);
+  });
+
+  it('refuses what the store refuses: 400 with the store’s problem body, nothing applied, no event', async () => {
+    const calls = await changingCalls();
+    const before = (await signedGet('M-1000-0000-0049')).body;
+    expect(before.status).toBe('in-progress');
+
+    const inProgress = await update('M-1000-0000-0049', { type: 'OPG_STATUS_CHANGE', changes: [{ key: '/status', old: 'in-progress', new: 'cancelled' }] });
+    expect(inProgress).toMatchObject({ status: 400 });
+    expect(inProgress.body).toEqual({
+      code: 'INVALID_REQUEST',
+      detail: 'Invalid request',
+      errors: [{ source: '/status', detail: 'Lpa status has to be registered while changing to cancelled' }],
+    });
+    const refusals: [unknown, { source: string; detail?: string }][] = [
+      [cancel, { source: '/changes/0/old', detail: 'does not match existing value' }], // it is in progress, not registered
+      [{ type: 'REGISTER', changes: [] }, { source: '/type', detail: 'status must be statutory waiting period to register' }],
+      [{ type: 'NOT_A_TYPE', changes: [] }, { source: '/type', detail: 'invalid value' }],
+      [{ type: 'CORRECTION', changes: [{ key: '/uid', old: 'M-1000-0000-0049', new: 'M-7890-0400-4000' }] }, { source: '/changes/0' }],
+      [{ type: 'CORRECTION', changes: [{ key: '/attorneys/7/firstNames', new: 'Nobody' }] }, { source: '/changes/0/key' }],
+      [{ type: 'DONOR_WITHDRAW_LPA', changes: [{ key: '/status', new: 'withdrawn' }] }, { source: '/changes/0' }],
+    ];
+    for (const [body, error] of refusals) {
+      const answer = await update('M-1000-0000-0049', body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'INVALID_REQUEST', detail: 'Invalid request', errors: [error] });
+    }
+
+    expect((await signedGet('M-1000-0000-0049')).body).toEqual(before);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received.filter((event) => event.detail.uid === 'M-1000-0000-0049')).toEqual([]);
+    expect((await changingCalls()).eventsEmitted).toBe(calls.eventsEmitted);
+  });
+
+  it('404 for an LPA it does not hold, 400 for a malformed body, and no signature needed (nor any checked)', async () => {
+    expect(await update('M-9999-9999-9999', cancel)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', detail: 'Record not found' } });
+    expect(await update('not-a-uid', cancel)).toMatchObject({ status: 404 });
+    const malformed: [unknown, string][] = [
+      ['{"type": ', ''],
+      [[cancel], '/'],
+      [{ changes: [] }, '/type'],
+      [{ type: 7, changes: [] }, '/type'],
+      [{ type: 'OPG_STATUS_CHANGE' }, '/changes'],
+      [{ type: 'OPG_STATUS_CHANGE', changes: {} }, '/changes'],
+      [{ type: 'OPG_STATUS_CHANGE', changes: [{ old: 'registered', new: 'cancelled' }] }, '/changes/0/key'],
+      [{ type: 'OPG_STATUS_CHANGE', changes: [{ key: '/status', old: 'registered' }] }, '/changes/0/new'],
+    ];
+    for (const [body, source] of malformed) {
+      const answer = await update('M-7890-0400-4000', body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'INVALID_REQUEST', detail: 'Invalid request', errors: [{ source }] });
+    }
+    expect((await signedGet('M-7890-0400-4000')).body.status).toBe('registered');
+    // The store's own (signed) update route is still not served.
+    const url = new URL('/lpas/M-7890-0400-4000/updates', changing.url);
+    const body = JSON.stringify(cancel);
+    const signed = await fetch(url, { method: 'POST', body, headers: await signer.sign({ method: 'POST', url, body }) });
+    expect(signed.status).toBe(501);
+  });
+
+  it('is the engineer’s control surface: the API’s faults do not touch it', async () => {
+    await changingFaults({ status: 503, latencyMs: 2_000 });
+    const started = Date.now();
+    expect((await update('M-1000-0000-0025', cancel)).status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await changingFaults({});
+    expect((await signedGet('M-1000-0000-0025')).body.status).toBe('cancelled');
+    expect((await eventsFor('M-1000-0000-0025', 1)).map((event) => event.detail.changeType)).toEqual(['OPG_STATUS_CHANGE']);
+  });
+
+  it('events.drop: the change is applied and answered, its event is thrown away and counted', async () => {
+    const calls = await changingCalls();
+    expect((await changingFaults({ events: { drop: true } })).status).toBe(200);
+    expect(await update('M-1000-0000-0096', cancel)).toMatchObject({ status: 201, body: { status: 'cancelled' } });
+    expect((await signedGet('M-1000-0000-0096')).body.status).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received.filter((event) => event.detail.uid === 'M-1000-0000-0096')).toEqual([]);
+    const after = await changingCalls();
+    expect(after.eventsEmitted - calls.eventsEmitted).toBe(1);
+    expect(after.eventsDropped - calls.eventsDropped).toBe(1);
+
+    // {} resets: the next change is announced.
+    await changingFaults({});
+    expect((await update('M-1000-0000-0126', cancel)).status).toBe(201);
+    expect(await eventsFor('M-1000-0000-0126', 1)).toHaveLength(1);
+    expect((await changingCalls()).eventsDropped).toBe(after.eventsDropped);
+  });
+
+  it('events.delayMs: the answer is at once, the event that much later; combines with the other faults', async () => {
+    expect((await changingFaults({ events: { delayMs: 400 }, latencyMs: 10 })).status).toBe(200);
+    const started = Date.now();
+    expect((await update('M-1000-0000-0118', cancel)).status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(300);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(received.filter((event) => event.detail.uid === 'M-1000-0000-0118')).toEqual([]);
+    const events = await eventsFor('M-1000-0000-0118', 1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    expect(events.map((event) => event.detail)).toEqual([{ uid: 'M-1000-0000-0118', changeType: 'OPG_STATUS_CHANGE' }]);
+  });
+
+  it('refuses event faults it does not know', async () => {
+    for (const events of [{ delayMs: 60_001 }, { delayMs: -1 }, { delayMs: 1.5 }, { drop: 'yes' }, { lose: true }, true]) {
+      expect((await changingFaults({ events })).status, JSON.stringify(events)).toBe(400);
+    }
+    expect((await changingFaults({ events: { drop: true, delayMs: 60_000 }, status: 503 })).status).toBe(200);
+  });
+
+  it('a handler that fails or never settles neither holds up nor breaks the answer', async () => {
+    let calls = 0;
+    const stuck = await startLpaStoreSimulator({
+      region: REGION,
+      credentials: LOCAL_LPA_STORE_CREDENTIALS,
+      jwtSecret: JWT_SECRET,
+      onChange: (event) => {
+        calls += 1;
+        if (event.detail.changeType === 'OPG_STATUS_CHANGE') return new Promise<void>(() => undefined);
+        if (calls % 2 === 0) throw new Error('the handler throws');
+        return Promise.reject(new Error('the handler rejects'));
+      },
+    });
+    try {
+      expect((await update('M-1000-0000-0058', { type: 'REGISTER', changes: [] }, stuck.url)).status).toBe(201);
+      expect((await update('M-1000-0000-0049', { type: 'CORRECTION', changes: [{ key: '/donor/firstNames', new: 'Ffion' }] }, stuck.url)).status).toBe(201);
+      expect((await update('M-7890-0400-4000', cancel, stuck.url)).status).toBe(201);
+      await vi.waitFor(() => expect(calls).toBe(3), { timeout: 2_000, interval: 10 });
+      expect((await signedGet('M-1000-0000-0049', stuck.url)).body.donor.firstNames).toBe('Ffion');
+    } finally {
+      await stuck.close();
+    }
   });
 });

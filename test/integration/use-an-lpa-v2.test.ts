@@ -57,7 +57,8 @@ describe('version lifecycle headers', () => {
     const { headers } = await gateway.graphql('/use-an-lpa/v1/graphql', { query: '{ __typename }' });
     expect(headers.get('deprecation')).toBe(`@${Date.parse('2026-11-24T00:00:00Z') / 1000}`);
     expect(headers.get('sunset')).toBe('Mon, 31 May 2027 00:00:00 GMT');
-    expect(headers.get('link')).toBe('</use-an-lpa/v2/graphql>; rel="successor-version"');
+    // The newest released version: where a consumer leaving v1 should go.
+    expect(headers.get('link')).toBe('</use-an-lpa/v3/graphql>; rel="successor-version"');
   });
 
   it('v2 and the online tool v1 carry none', async () => {

@@ -101,7 +101,7 @@ describe('when the LPA Store fails', () => {
   let live: TestGateway;
   beforeAll(async () => {
     // Always ask the store first: a cached answer can then only mean the store failed.
-    live = await startTestGateway({ CACHE_FRESH_SECONDS: '0', SIRIUS_BREAKER_FAILURES: '1000', SIRIUS_RETRIES: '0' });
+    live = await startTestGateway({ CACHE_FRESH_SECONDS: '0', LPA_STORE_FRESH_SECONDS: '0', SIRIUS_BREAKER_FAILURES: '1000', SIRIUS_RETRIES: '0' });
   });
   afterEach(() => live.setLpaStoreFaults({}));
   afterAll(() => live.close());
@@ -134,7 +134,7 @@ describe('when the LPA Store fails', () => {
 describe('a slow or oversized LPA Store', () => {
   let strict: TestGateway;
   beforeAll(async () => {
-    strict = await startTestGateway({ CACHE_FRESH_SECONDS: '0', LPA_STORE_TIMEOUT_MS: '300', SIRIUS_RETRIES: '0', SIRIUS_BREAKER_FAILURES: '1000', SIRIUS_MAX_RESPONSE_BYTES: '100000' });
+    strict = await startTestGateway({ CACHE_FRESH_SECONDS: '0', LPA_STORE_FRESH_SECONDS: '0', LPA_STORE_TIMEOUT_MS: '300', SIRIUS_RETRIES: '0', SIRIUS_BREAKER_FAILURES: '1000', SIRIUS_MAX_RESPONSE_BYTES: '100000' });
   });
   afterEach(() => strict.setLpaStoreFaults({}));
   afterAll(() => strict.close());
@@ -156,7 +156,7 @@ describe('a slow or oversized LPA Store', () => {
 
 describe('who is acting', () => {
   it("the store's JWT names the acting user given in X-Acting-User, else the gateway itself", async () => {
-    const own = await startTestGateway({ CACHE_FRESH_SECONDS: '0' });
+    const own = await startTestGateway({ CACHE_FRESH_SECONDS: '0', LPA_STORE_FRESH_SECONDS: '0' });
     try {
       await own.graphql(V3, { query: ONE, variables: { uid: 'M-1000-0000-0030' } }, { 'x-acting-user': 'a5b2c3d4-0000-4000-8000-000000000001' });
       expect((await own.lpaStoreCallLog()).lastJwtSubject).toBe('urn:opg:poas:use:users:a5b2c3d4-0000-4000-8000-000000000001');

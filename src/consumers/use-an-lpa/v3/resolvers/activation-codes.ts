@@ -1,17 +1,16 @@
-import type { MutationResolvers } from '../../../../generated/use-an-lpa/v3';
+import type { ActivationCodeAcceptedResolvers, MutationResolvers } from '../../../../generated/use-an-lpa/v3';
 import type { AnyLpaUid } from '../../../../graphql/any-lpa-uid-scalar';
 import { userInputError } from '../../../../graphql/user-input-error';
 import { isTransientCheck } from '../../../../codes/activation-codes';
+import { parseLpaStoreActorUid } from '../../../../lpa-store/lpa-store-actor-uid';
 import { idempotent } from '../../../../mutations/idempotent-mutation';
-import { parseLpaUid } from '../../../../sirius/lpa-reference';
+import { formatLpaUid, parseLpaUid } from '../../../../sirius/lpa-reference';
 
 // v2's activation-code mutations, for either system's LPAs. The codes domain keys a code by the
 // LPA's uid as each system writes it (12 digits for Sirius, as v2 does; dashed M- for the store).
 // A letter for a Sirius LPA is asked of Sirius; for an LPA Store LPA it is announced as an event.
 
 const codeKey = (uid: AnyLpaUid) => uid.uid;
-// An LPA Store actor is a UUID (the store's own actor ids).
-const STORE_ACTOR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const Mutation: MutationResolvers = {
   validateActivationCode: (_root, args, context) =>
@@ -29,8 +28,9 @@ export const Mutation: MutationResolvers = {
   requestActivationKeyLetter: (_root, args, context) => {
     const { lpaUid } = args;
     if (lpaUid.system === 'lpa-store') {
-      if (!STORE_ACTOR.test(args.actorUid)) throw userInputError("actorUid must be the actor's UUID on an LPA Store LPA.", 'actorUid');
-      const actorUid = args.actorUid.toLowerCase();
+      // An LPA Store actor is a UUID (the store's own actor ids).
+      const actorUid = parseLpaStoreActorUid(args.actorUid);
+      if (actorUid === null) throw userInputError("actorUid must be the actor's UUID on an LPA Store LPA.", 'actorUid');
       return idempotent(context, 'requestActivationKeyLetter', { ...args, lpaUid: lpaUid.uid, actorUid }, async () => ({
         queued: (await context.lpaStoreLetters.request(lpaUid.uid, actorUid)) === 'queued',
       }));
@@ -40,5 +40,16 @@ export const Mutation: MutationResolvers = {
     return idempotent(context, 'requestActivationKeyLetter', { ...args, lpaUid: lpaUid.uid, actorUid }, async () => ({
       queued: (await context.siriusLetters.request(lpaUid.uid, actorUid)) === 'queued',
     }));
+  },
+};
+
+// The actor a code was created for, as the codes domain holds it: 12 digits for a Sirius actor
+// (answered dashed, as v2 does) or an LPA Store actor's UUID, lower case (answered as it is: v2's
+// resolver would cut a UUID into `xxxx-xxxx-xxxx`).
+export const ActivationCodeAccepted: ActivationCodeAcceptedResolvers = {
+  actorUid: (check) => {
+    if (check.outcome !== 'valid') return '';
+    const siriusActor = parseLpaUid(check.actorUid);
+    return siriusActor === null ? check.actorUid : formatLpaUid(siriusActor);
   },
 };
