@@ -1,6 +1,7 @@
 // `npm run synth`: the CloudFormation template, offline, into infra/cdk.out/.
-// The LPA Store and event bus context (lpaStore*, eventBusArn) is read and checked by the stack
-// itself (infra/context.ts), so that its errors name the key; give it with -c or CDK_CONTEXT_JSON.
+// The LPA Store, event bus and LPA Store events context (lpaStore*, eventBusArn,
+// lpaStoreEventBusName) is read and checked by the stack itself (infra/context.ts), so that its
+// errors name the key; give it with -c or CDK_CONTEXT_JSON.
 import { App } from 'aws-cdk-lib';
 import { SiriusGatewayStack } from './sirius-gateway-stack';
 

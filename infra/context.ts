@@ -1,9 +1,11 @@
 // CDK context the stack reads itself (not through props), so that a bad value fails `cdk synth`
 // with an error naming the key the operator typed (`-c lpaStoreApiArn=...` or cdk.json).
 //
-// Two optional groups, each all-or-nothing:
+// Three optional groups, each all-or-nothing:
 // - the LPA Store (another team's API Gateway REST API, IAM auth, usually another account);
-// - the EventBridge bus the gateway puts `activation-key-requested` events on.
+// - the EventBridge bus the gateway puts `activation-key-requested` events on;
+// - the bus the LPA Store's `lpa-updated` events arrive on (the events path: rule, queues, Lambda),
+//   which needs the LPA Store group too (the events Lambda re-reads changed LPAs from the store).
 // With no key of a group given, the stack leaves that part out entirely (no environment, no grants).
 // With any key of a group given, every required key of it must be present and well formed.
 import type { Node } from 'constructs';
@@ -15,6 +17,7 @@ export const LPA_STORE_KEYS = {
   jwtSecretKmsKeyArn: 'lpaStoreJwtSecretKmsKeyArn',
 } as const;
 export const EVENT_BUS_KEYS = { arn: 'eventBusArn' } as const;
+export const LPA_STORE_EVENTS_KEYS = { busName: 'lpaStoreEventBusName' } as const;
 
 export interface LpaStoreContext {
   /** https origin the gateway calls, e.g. https://lpa-store.api.opg.service.justice.gov.uk */
@@ -31,6 +34,14 @@ export interface LpaStoreContext {
 
 export interface EventBusContext {
   arn: string;
+}
+
+export interface LpaStoreEventsContext {
+  /**
+   * The name of the bus, in this stack's account and region, that the LPA Store's bus forwards its
+   * events to (a cross-account event bus target): the stack's rule for `lpa-updated` is on it.
+   */
+  busName: string;
 }
 
 /** Thrown for a context value that cannot be used; the message starts with the key. */
@@ -52,6 +63,8 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SECRET_COMPLETE_ARN = new RegExp(`^arn:${PARTITION}:secretsmanager:${REGION}:${ACCOUNT}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$`);
 // A key ARN, never an alias: IAM grants on an alias ARN do not cover the key behind it.
 const KMS_KEY_ARN = new RegExp(`^arn:${PARTITION}:kms:${REGION}:${ACCOUNT}:key/(mrk-)?[0-9a-f-]{32,36}$`);
+// EventBridge bus names: letters, digits and ._-/ (partner buses have a /), at most 256 characters.
+const EVENT_BUS_NAME = /^[A-Za-z0-9._/-]{1,256}$/;
 const EVENT_BUS_ARN = new RegExp(`^arn:${PARTITION}:events:${REGION}:${ACCOUNT}:event-bus/[A-Za-z0-9._/-]{1,256}$`);
 
 /**
@@ -64,7 +77,7 @@ const EVENT_BUS_ARN = new RegExp(`^arn:${PARTITION}:events:${REGION}:${ACCOUNT}:
  * - `lpaStoreJwtSecretKmsKeyArn` (optional): the key encrypting that secret, if a customer key.
  */
 export function readLpaStoreContext(node: Node): LpaStoreContext | undefined {
-  refuseUnknownKeys(node, 'lpaStore', Object.values(LPA_STORE_KEYS));
+  refuseUnknownKeys(node, 'lpaStore', [...Object.values(LPA_STORE_KEYS), ...Object.values(LPA_STORE_EVENTS_KEYS)]);
   const given = Object.values(LPA_STORE_KEYS).filter((key) => node.tryGetContext(key) !== undefined);
   if (given.length === 0) return undefined;
   const required = (key: string) => requiredString(node, key, `is required when any LPA Store context is given (${given.join(', ')} ${given.length === 1 ? 'was' : 'were'})`);
@@ -94,6 +107,30 @@ export function readEventBusContext(node: Node): EventBusContext | undefined {
   if (value === undefined) return undefined;
   const arn = matching(EVENT_BUS_KEYS.arn, asString(EVENT_BUS_KEYS.arn, value), EVENT_BUS_ARN, 'arn:aws:events:<region>:<account>:event-bus/<name>');
   return { arn: arn.value };
+}
+
+/**
+ * The events path's context (`lpaStoreEventBusName`); undefined when not given (the stack then has
+ * no rule, queues or events Lambda, and LPA Store LPAs are kept only for the time window).
+ *
+ * A name, not an ARN: an EventBridge rule lives in its bus's account, so the bus is one in this
+ * stack's account and region (it may be `default`). The LPA Store's own bus, in its account, has a
+ * rule whose target is this bus; this bus's resource policy must let the store's account put events
+ * on it (the bus's owner's change, like the store's API resource policy).
+ */
+export function readLpaStoreEventsContext(node: Node, store: LpaStoreContext | undefined): LpaStoreEventsContext | undefined {
+  const key = LPA_STORE_EVENTS_KEYS.busName;
+  const value = node.tryGetContext(key) as unknown;
+  if (value === undefined) return undefined;
+  const name = asString(key, value);
+  if (name.startsWith('arn:')) {
+    throw new ContextError(key, `must be the name of an event bus in this stack's account and region, not an ARN (a rule lives in its bus's account: the LPA Store's bus targets this one); got ${JSON.stringify(name)}`);
+  }
+  if (!EVENT_BUS_NAME.test(name)) throw new ContextError(key, `must be an event bus name (letters, digits and ._-/, no wildcard); got ${JSON.stringify(name)}`);
+  if (!store) {
+    throw new ContextError(key, `needs the LPA Store context too (${LPA_STORE_KEYS.baseUrl}, ${LPA_STORE_KEYS.apiArn}, ${LPA_STORE_KEYS.jwtSecret}): the events Lambda re-reads changed LPAs from the store`);
+  }
+  return { busName: name };
 }
 
 // A mistyped key (`lpaStoreBaseURL`, `eventBusName`) would otherwise leave its whole group out

@@ -7,18 +7,27 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { consumerSchemas } from '../src/consumers';
-import { readEventBusContext, readLpaStoreContext, type EventBusContext, type LpaStoreContext } from './context';
+import {
+  readEventBusContext,
+  readLpaStoreContext,
+  readLpaStoreEventsContext,
+  type EventBusContext,
+  type LpaStoreContext,
+  type LpaStoreEventsContext,
+} from './context';
 
 export interface SiriusGatewayStackProps extends StackProps {
   /** Sirius's base URL in this environment. */
   siriusBaseUrl: string;
   /** Name of the existing Secrets Manager secret that signs calls to Sirius. */
   siriusSigningSecretName: string;
-  /** The built bundle (`npm run build`): dist/lambda.js and dist/schema. */
+  /** The built bundle (`npm run build`): dist/lambda.js, dist/events.js and dist/schema. */
   codePath: string;
   /** Reserved concurrency for the function; undefined for none. */
   reservedConcurrency?: number;
@@ -31,14 +40,23 @@ export interface SiriusGatewayStackProps extends StackProps {
 const RESOURCE_SERVER = 'sirius-gateway';
 /** The one event the gateway publishes, as Use an LPA does: its source and detail-type. */
 const ACTIVATION_KEY_EVENT = { source: 'opg.poas.use', detailType: 'activation-key-requested' } as const;
+/** The LPA Store's change event (src/events/lpa-updated-event.ts): its source and detail-type. */
+const LPA_UPDATED = { source: 'opg.poas.lpastore', detailType: 'lpa-updated' } as const;
 
-/** The gateway in AWS: cache and codes tables, Lambda behind API Gateway, Cognito for its callers, alarms. */
+/** The events Lambda's timeout; the queue hides a received message for 6 times as long (AWS's guidance for SQS event sources). */
+const EVENTS_TIMEOUT = Duration.seconds(30);
+
+/**
+ * The gateway in AWS: cache and codes tables, Lambda behind API Gateway, Cognito for its callers,
+ * alarms; with `lpaStoreEventBusName`, the LPA Store's `lpa-updated` events path too.
+ */
 export class SiriusGatewayStack extends Stack {
   constructor(scope: Construct, id: string, props: SiriusGatewayStackProps) {
     super(scope, id, props);
     // Read first, so a bad value fails synth before anything is built. Either may be absent: see infra/context.ts.
     const lpaStore = readLpaStoreContext(this.node);
     const eventBus = readEventBusContext(this.node);
+    const lpaStoreEvents = readLpaStoreEventsContext(this.node, lpaStore);
 
     // The cache: the gateway owns it. TTL deletes expired items; reads check expiry too.
     const key = new kms.Key(this, 'CacheKey', { enableKeyRotation: true, description: 'sirius-gateway cache encryption' });
@@ -99,6 +117,27 @@ export class SiriusGatewayStack extends Stack {
 
     const signingSecret = secretsmanager.Secret.fromSecretNameV2(this, 'SiriusSigningSecret', props.siriusSigningSecretName);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    // The gateway's configuration (src/config/config.ts). The events Lambda loads the same
+    // configuration (the same checks pass, the same cache and LPA Store settings apply): a variable
+    // naming a table or secret is not a grant, and its role gets only what it uses.
+    const environment: Record<string, string> = {
+      NODE_ENV: 'production',
+      NODE_OPTIONS: '--enable-source-maps',
+      SIRIUS_BASE_URL: props.siriusBaseUrl,
+      SIRIUS_SIGNING_SECRET_NAME: props.siriusSigningSecretName,
+      CACHE_TABLE_NAME: table.tableName,
+      AUTH_ISSUER: 'cognito',
+      COGNITO_USER_POOL_ID: pool.userPoolId,
+      AUTH_SCOPE_PREFIX: `${RESOURCE_SERVER}/`,
+      CALLER_REGISTRY_JSON: this.toJsonString({ callers }),
+      // Only operations registered under operations/ run (the production default, stated).
+      TRUSTED_DOCUMENTS: 'enforce',
+      CODES_TABLE_NAME: codesTable.tableName,
+      CODES_SECRET_NAME: codesSecret.secretName,
+      ...lpaStoreEnvironment(lpaStore),
+      ...eventBusEnvironment(eventBus),
+      ...(props.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: props.tracesEndpoint, OTEL_SERVICE_NAME: 'sirius-gateway' } : {}),
+    };
     const fn = new lambda.Function(this, 'Gateway', {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -108,24 +147,7 @@ export class SiriusGatewayStack extends Stack {
       timeout: Duration.seconds(15),
       reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
-      environment: {
-        NODE_ENV: 'production',
-        NODE_OPTIONS: '--enable-source-maps',
-        SIRIUS_BASE_URL: props.siriusBaseUrl,
-        SIRIUS_SIGNING_SECRET_NAME: props.siriusSigningSecretName,
-        CACHE_TABLE_NAME: table.tableName,
-        AUTH_ISSUER: 'cognito',
-        COGNITO_USER_POOL_ID: pool.userPoolId,
-        AUTH_SCOPE_PREFIX: `${RESOURCE_SERVER}/`,
-        CALLER_REGISTRY_JSON: this.toJsonString({ callers }),
-        // Only operations registered under operations/ run (the production default, stated).
-        TRUSTED_DOCUMENTS: 'enforce',
-        CODES_TABLE_NAME: codesTable.tableName,
-        CODES_SECRET_NAME: codesSecret.secretName,
-        ...lpaStoreEnvironment(lpaStore),
-        ...eventBusEnvironment(eventBus),
-        ...(props.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: props.tracesEndpoint, OTEL_SERVICE_NAME: 'sirius-gateway' } : {}),
-      },
+      environment,
     });
     // Least privilege: the three item operations on its own table, and its key and secret.
     fn.addToRolePolicy(
@@ -145,8 +167,12 @@ export class SiriusGatewayStack extends Stack {
     codesKey.grantEncryptDecrypt(fn);
     signingSecret.grantRead(fn);
     codesSecret.grantRead(fn);
-    if (lpaStore) grantLpaStore(this, fn, lpaStore);
+    const lpaStoreGrants = lpaStore ? lpaStoreStatements(this, lpaStore) : undefined;
+    for (const statement of lpaStoreGrants?.() ?? []) fn.addToRolePolicy(statement);
     if (eventBus) grantEventBus(this, fn, eventBus);
+    if (lpaStoreEvents && lpaStoreGrants) {
+      lpaStoreUpdatedEvents(this, { context: lpaStoreEvents, codePath: props.codePath, environment, cacheTable: table, cacheKey: key, lpaStoreGrants });
+    }
 
     // The API: Cognito verifies tokens at the edge too (the function verifies again), stage
     // throttling, and a usage plan with an API key per caller.
@@ -234,9 +260,10 @@ function eventBusEnvironment(bus: EventBusContext | undefined): Record<string, s
  * The LPA Store's two IAM-authorised routes, and its JWT secret. Nothing wider: the store's own
  * resource policy must also allow this role (another team's change), but this side grants only
  * what the gateway calls, so a bug or injection here cannot reach the store's write routes.
+ * The secret is imported once; each call of the result makes the statements for one more role
+ * (the gateway's, and the events Lambda's).
  */
-function grantLpaStore(scope: Construct, fn: lambda.Function, store: LpaStoreContext): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'InvokeLpaStoreReads', actions: ['execute-api:Invoke'], resources: [...store.routeArns] }));
+function lpaStoreStatements(scope: Construct, store: LpaStoreContext): () => iam.PolicyStatement[] {
 
   // Imported, never created: the store's team owns and rotates it. Only GetSecretValue: the gateway
   // never describes it (grantRead would add DescribeSecret).
@@ -246,21 +273,24 @@ function grantLpaStore(scope: Construct, fn: lambda.Function, store: LpaStoreCon
       : secretsmanager.Secret.fromSecretCompleteArn(scope, 'LpaStoreJwtSecret', store.jwtSecret.completeArn);
   // By name the ARN's random suffix is unknown: `-??????` matches exactly it, not other secrets sharing the prefix.
   const secretArn = secret.secretFullArn ?? `${secret.secretArn}-??????`;
-  fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadLpaStoreJwtSecret', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }));
+  const secretRegion = 'region' in store.jwtSecret ? store.jwtSecret.region : Stack.of(scope).region;
 
-  // A secret shared across accounts must be encrypted with a customer managed key, which the role
-  // must be able to use; only through Secrets Manager, so the grant cannot decrypt anything else.
-  if (store.jwtSecretKmsKeyArn) {
-    const secretRegion = 'region' in store.jwtSecret ? store.jwtSecret.region : Stack.of(scope).region;
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'DecryptLpaStoreJwtSecret',
-        actions: ['kms:Decrypt'],
-        resources: [store.jwtSecretKmsKeyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${secretRegion}.amazonaws.com` } },
-      }),
-    );
-  }
+  return () => [
+    new iam.PolicyStatement({ sid: 'InvokeLpaStoreReads', actions: ['execute-api:Invoke'], resources: [...store.routeArns] }),
+    new iam.PolicyStatement({ sid: 'ReadLpaStoreJwtSecret', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
+    // A secret shared across accounts must be encrypted with a customer managed key, which the role
+    // must be able to use; only through Secrets Manager, so the grant cannot decrypt anything else.
+    ...(store.jwtSecretKmsKeyArn
+      ? [
+          new iam.PolicyStatement({
+            sid: 'DecryptLpaStoreJwtSecret',
+            actions: ['kms:Decrypt'],
+            resources: [store.jwtSecretKmsKeyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${secretRegion}.amazonaws.com` } },
+          }),
+        ]
+      : []),
+  ];
 }
 
 /**
@@ -277,5 +307,109 @@ function grantEventBus(scope: Construct, fn: lambda.Function, config: EventBusCo
       resources: [bus.eventBusArn],
       conditions: { StringEquals: { 'events:source': ACTIVATION_KEY_EVENT.source, 'events:detail-type': ACTIVATION_KEY_EVENT.detailType } },
     }),
+  );
+}
+
+/**
+ * The LPA Store's `lpa-updated` events, from the bus its own bus forwards them to: a rule on that
+ * bus (this account's), an SQS queue (customer managed key, TLS only, a dead-letter queue after 5
+ * receives, an alarm on anything there), and the events Lambda (dist/events.js) consuming it in
+ * batches, reporting each failed record so that only those are retried. Its role may use the cache
+ * table's four item operations, the store's reads and JWT secret (as the gateway's role), and
+ * receive from (and decrypt) its own queue: no codes table, no Sirius, no scans.
+ */
+function lpaStoreUpdatedEvents(
+  scope: Construct,
+  options: {
+    context: LpaStoreEventsContext;
+    codePath: string;
+    environment: Record<string, string>;
+    cacheTable: dynamodb.Table;
+    cacheKey: kms.Key;
+    lpaStoreGrants: () => iam.PolicyStatement[];
+  },
+): void {
+  const stack = Stack.of(scope);
+  const key = new kms.Key(scope, 'LpaStoreEventsKey', { enableKeyRotation: true, description: 'sirius-gateway LPA Store events queues encryption' });
+  // EventBridge sends to an SSE-KMS queue with its own principal, so the key must let it make data
+  // keys. This account's rules only (aws:SourceAccount); which rule may send is the queue policy's
+  // business below. (Naming the rule here would be a cycle: key -> rule -> queue -> key.)
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'EventBridgeSendsToTheEventsQueue',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'], // in a key policy, "this key"
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  );
+
+  // Kept for inspection: a change the gateway failed to apply 5 times (the store down for long,
+  // a bug). Its copy stays served for its time window; redrive once the cause is fixed.
+  const deadLetters = new sqs.Queue(scope, 'LpaStoreEventsDlq', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const queue = new sqs.Queue(scope, 'LpaStoreEvents', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: key,
+    enforceSSL: true,
+    visibilityTimeout: Duration.seconds(6 * EVENTS_TIMEOUT.toSeconds()),
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+  });
+
+  const bus = events.EventBus.fromEventBusName(scope, 'LpaStoreEventBus', options.context.busName);
+  const rule = new events.Rule(scope, 'LpaUpdatedRule', {
+    eventBus: bus,
+    description: 'The LPA Store\'s lpa-updated events, to the sirius-gateway events queue',
+    eventPattern: { source: [LPA_UPDATED.source], detailType: [LPA_UPDATED.detailType] },
+  });
+  // The whole event as the message body. Bound by hand rather than with aws-events-targets'
+  // SqsQueue, which for an encrypted queue lets events.amazonaws.com send without naming the rule.
+  rule.addTarget({ bind: () => ({ arn: queue.queueArn }) });
+  queue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'OnlyTheLpaUpdatedRuleSends',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+    }),
+  );
+
+  new cloudwatch.Alarm(scope, 'LpaStoreEventsDeadLetters', {
+    metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: 'LPA Store lpa-updated events the gateway failed to apply are in the dead-letter queue: inspect, then redrive',
+  });
+
+  const fn = new lambda.Function(scope, 'LpaStoreEventsHandler', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'events.handler',
+    code: lambda.Code.fromAsset(options.codePath),
+    memorySize: 512,
+    timeout: EVENTS_TIMEOUT,
+    logGroup: new logs.LogGroup(scope, 'EventsLogs', { retention: logs.RetentionDays.ONE_YEAR }),
+    environment: options.environment,
+  });
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ApplyLpaUpdatesToTheCache',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [options.cacheTable.tableArn],
+    }),
+  );
+  options.cacheKey.grantEncryptDecrypt(fn);
+  for (const statement of options.lpaStoreGrants()) fn.addToRolePolicy(statement);
+  // Receives, deletes and (kms:Decrypt) reads its own queue; at most 5 concurrent batches, so a
+  // burst of changes cannot become a burst of store reads.
+  fn.addEventSource(
+    new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: 5 }),
   );
 }

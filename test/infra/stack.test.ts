@@ -33,13 +33,19 @@ const STORE_CONTEXT = {
   lpaStoreJwtSecretKmsKeyArn: STORE_KEY_ARN,
 };
 
+/** The bus in this account that the LPA Store's bus forwards its events to. */
+const LPA_STORE_EVENT_BUS = 'lpa-store-events';
+
 let template: Template;
 /** With the LPA Store (secret by complete ARN, with its KMS key) and the event bus. */
 let withStore: Template;
+/** The same, and the LPA Store's lpa-updated events path. */
+let withEvents: Template;
 beforeAll(() => {
   if (!existsSync('dist/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   template = Template.fromStack(stackWith({}));
   withStore = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN }, 'TestWithStore'));
+  withEvents = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN, lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, 'TestWithEvents'));
 }, 120_000);
 
 interface Statement {
@@ -64,10 +70,24 @@ function statementsOf(t: Template): Statement[] {
 
 const actionsOf = (statement: Statement) => [statement.Action ?? []].flat();
 
-/** The Lambda's role, as the function refers to it. */
-function functionRole(t: Template): { Ref: string } {
-  const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'lambda.handler' } }));
+/** The Lambda's role (the gateway's, or with `events.handler` the events Lambda's), as the function refers to it. */
+function functionRole(t: Template, handler = 'lambda.handler'): { Ref: string } {
+  const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: handler } }));
   return { Ref: (fn!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0] };
+}
+
+/** The logical id of the one resource of `type` whose id starts with `prefix`. */
+function idOf(t: Template, type: string, prefix: string): string {
+  const ids = Object.keys(t.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids, `${type} ${prefix}*`).toHaveLength(1);
+  return ids[0]!;
+}
+
+/** The statements of the IAM policies attached to `role`. */
+function statementsOfRole(t: Template, role: { Ref: string }): Statement[] {
+  return Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([role]))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
 describe('infra: the synthesised template', () => {
@@ -352,7 +372,7 @@ describe('infra: the LPA Store and the event bus, from CDK context', () => {
 // Regressions a security review found before: wildcards creeping into a role. These run over
 // the stack with and without the LPA Store, so a new grant cannot widen either shape.
 describe('infra: no IAM wildcards', () => {
-  const templates = () => ({ 'without the LPA Store': template, 'with the LPA Store and the bus': withStore });
+  const templates = () => ({ 'without the LPA Store': template, 'with the LPA Store and the bus': withStore, 'with the LPA Store events too': withEvents });
 
   it('no statement allows every action (*) or every action of a service (service:*), or uses NotAction/NotResource', () => {
     for (const [shape, t] of Object.entries(templates())) {
@@ -385,5 +405,189 @@ describe('infra: no IAM wildcards', () => {
     for (const statement of statementsOf(withStore).filter((s) => actionsOf(s).includes('events:PutEvents'))) {
       expect(statement.Condition).toEqual({ StringEquals: { 'events:source': 'opg.poas.use', 'events:detail-type': 'activation-key-requested' } });
     }
+    // With the events path: the store's grants on the two functions' roles only, PutEvents still on the gateway's only.
+    const roles = [functionRole(withEvents), functionRole(withEvents, 'events.handler')];
+    for (const [id, policy] of Object.entries(withEvents.findResources('AWS::IAM::Policy'))) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+      if (statements.some((s) => actionsOf(s).some((a) => a.startsWith('execute-api:')))) expect(roles, id).toContainEqual(policy.Properties.Roles[0]);
+      if (statements.some((s) => actionsOf(s).some((a) => a.startsWith('events:')))) expect(policy.Properties.Roles, id).toEqual([roles[0]]);
+    }
+  });
+});
+
+// The LPA Store's lpa-updated events (issue 15): rule -> encrypted queue (+ DLQ, alarm) -> events Lambda.
+describe('infra: the LPA Store events path, from CDK context', () => {
+  const mainQueueId = (t: Template) => Object.keys(t.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('LpaStoreEvents') && !id.startsWith('LpaStoreEventsDlq'))!;
+  const dlqId = (t: Template) => idOf(t, 'AWS::SQS::Queue', 'LpaStoreEventsDlq');
+  const eventsFunction = (t: Template) => {
+    const functions = Object.entries(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'events.handler' } }));
+    expect(functions).toHaveLength(1);
+    return { id: functions[0]![0], properties: functions[0]![1].Properties as Record<string, any> };
+  };
+
+  it('without lpaStoreEventBusName: no rule, queue, queue policy, event source mapping, events function, key or alarm', () => {
+    for (const t of [template, withStore]) {
+      t.resourceCountIs('AWS::Events::Rule', 0);
+      t.resourceCountIs('AWS::SQS::Queue', 0);
+      t.resourceCountIs('AWS::SQS::QueuePolicy', 0);
+      t.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+      expect(Object.keys(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'events.handler' } }))).toEqual([]);
+      expect(Object.keys(t.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('LpaStoreEvents'))).toEqual([]);
+      t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      expect(statementsOf(t).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))).toEqual([]);
+    }
+  });
+
+  it("has a rule on the configured bus matching source opg.poas.lpastore and detail-type lpa-updated, whose one target is the queue (the whole event)", () => {
+    const rules = withEvents.findResources('AWS::Events::Rule');
+    expect(Object.keys(rules)).toHaveLength(1);
+    const rule = Object.values(rules)[0]!.Properties;
+    expect(rule.EventBusName).toBe(LPA_STORE_EVENT_BUS);
+    expect(rule.EventPattern).toEqual({ source: ['opg.poas.lpastore'], 'detail-type': ['lpa-updated'] });
+    expect(rule.State).toBe('ENABLED');
+    // No Input, InputPath or InputTransformer: the queue gets the event as EventBridge has it.
+    expect(rule.Targets).toEqual([{ Id: expect.any(String), Arn: { 'Fn::GetAtt': [mainQueueId(withEvents), 'Arn'] } }]);
+  });
+
+  it('encrypts the queue and its dead-letter queue with a rotating customer managed key, refuses non-TLS access to both, and keeps dead letters 14 days', () => {
+    withEvents.resourceCountIs('AWS::SQS::Queue', 2);
+    const keyId = idOf(withEvents, 'AWS::KMS::Key', 'LpaStoreEventsKey');
+    withEvents.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    expect(withEvents.toJSON().Resources[keyId].Properties.EnableKeyRotation).toBe(true);
+    for (const id of [mainQueueId(withEvents), dlqId(withEvents)]) {
+      const queue = withEvents.toJSON().Resources[id].Properties;
+      expect(queue.KmsMasterKeyId, id).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      expect(queue.SqsManagedSseEnabled, id).toBeUndefined();
+      withEvents.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Resource: { 'Fn::GetAtt': [id, 'Arn'] }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+          ]),
+        },
+      });
+    }
+    expect(withEvents.toJSON().Resources[dlqId(withEvents)].Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    // EventBridge may use the key only for this account's rules (which rule: the queue policy).
+    withEvents.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('redrives to the dead-letter queue after 5 receives, and hides a received message for at least 6 times the function timeout', () => {
+    const queue = withEvents.toJSON().Resources[mainQueueId(withEvents)].Properties;
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(withEvents), 'Arn'] }, maxReceiveCount: 5 });
+    const { properties } = eventsFunction(withEvents);
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * properties.Timeout);
+  });
+
+  it('lets only the rule send to the queue: events.amazonaws.com with aws:SourceArn the rule ARN, and no other Allow', () => {
+    const [policy] = Object.values(withEvents.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: mainQueueId(withEvents) }] } }));
+    const allows = (policy!.Properties.PolicyDocument.Statement as Statement[]).filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Sid: 'OnlyTheLpaUpdatedRuleSends',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [mainQueueId(withEvents), 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [idOf(withEvents, 'AWS::Events::Rule', 'LpaUpdatedRule'), 'Arn'] } } },
+      },
+    ]);
+    // The dead-letter queue takes nothing from anyone: only SQS's redrive puts messages there.
+    const [dlqPolicy] = Object.values(withEvents.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: dlqId(withEvents) }] } }));
+    expect((dlqPolicy!.Properties.PolicyDocument.Statement as Statement[]).filter((s) => s.Effect === 'Allow')).toEqual([]);
+  });
+
+  it('alarms as soon as anything is in the dead-letter queue, wired like the stack’s other alarms', () => {
+    withEvents.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    const alarms = withEvents.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(withEvents), 'QueueName'] } }] },
+    });
+    expect(Object.keys(alarms)).toHaveLength(1);
+    const alarm = Object.values(alarms)[0]!.Properties;
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    // The stack has no alarm actions yet; when it gets some, this alarm must have them too.
+    const other = Object.values(withEvents.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmDescription === 'More than 1% of requests answered 5xx')!;
+    expect(alarm.AlarmActions).toEqual(other.Properties.AlarmActions);
+  });
+
+  it('runs dist/events.js (handler) on Node.js 22, ARM, with the gateway’s configuration, fed by the queue in batches of 10 reporting each failed record', () => {
+    const { id, properties } = eventsFunction(withEvents);
+    expect(properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'events.handler', Timeout: 30 });
+    // The same code asset as the gateway's (dist/).
+    const [gateway] = Object.values(withEvents.findResources('AWS::Lambda::Function', { Properties: { Handler: 'lambda.handler' } }));
+    expect(properties.Code).toEqual(gateway!.Properties.Code);
+    // Same configuration, so the same checks pass and the same cache and LPA Store settings apply.
+    expect(properties.Environment).toEqual(gateway!.Properties.Environment);
+    expect(properties.Environment.Variables).toMatchObject({
+      CACHE_TABLE_NAME: { Ref: idOf(withEvents, 'AWS::DynamoDB::Table', 'Cache') },
+      LPA_STORE_BASE_URL: 'https://lpa-store.test.example',
+      LPA_STORE_REGION: 'eu-west-1',
+      LPA_STORE_JWT_SECRET_NAME: STORE_SECRET_ARN,
+    });
+    withEvents.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    withEvents.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [mainQueueId(withEvents), 'Arn'] },
+      FunctionName: { Ref: id },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: Match.anyValue(),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const mapping = Object.values(withEvents.findResources('AWS::Lambda::EventSourceMapping'))[0]!.Properties;
+    expect(mapping.MaximumBatchingWindowInSeconds).toBeLessThanOrEqual(5);
+  });
+
+  it("limits the events function's role to the cache table's item operations, the store's reads and secret, and its own queue: no codes table, no Sirius, no scans, no *", () => {
+    const role = functionRole(withEvents, 'events.handler');
+    const statements = statementsOfRole(withEvents, role);
+    const codes = [idOf(withEvents, 'AWS::DynamoDB::Table', 'Codes'), idOf(withEvents, 'AWS::KMS::Key', 'CodesKey'), idOf(withEvents, 'AWS::SecretsManager::Secret', 'CodesSecret')];
+    for (const statement of statements) {
+      const where = JSON.stringify(statement);
+      for (const id of codes) expect(where).not.toContain(id);
+      expect(where).not.toContain('sirius-jwt-secret');
+      expect(actionsOf(statement), where).not.toContain('*');
+      expect([statement.Resource].flat(), where).not.toContain('*');
+      expect(actionsOf(statement).filter((a) => a.endsWith(':*')), where).toEqual([]);
+    }
+    const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.map((s) => [s.Resource, actionsOf(s).sort()])).toEqual([
+      [{ 'Fn::GetAtt': [idOf(withEvents, 'AWS::DynamoDB::Table', 'Cache'), 'Arn'] }, ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']],
+    ]);
+    // The store's grants exactly as the gateway's.
+    const storeGrants = (t: Statement[]) => t.filter((s) => s.Sid && ['InvokeLpaStoreReads', 'ReadLpaStoreJwtSecret', 'DecryptLpaStoreJwtSecret'].includes(s.Sid));
+    expect(storeGrants(statements)).toHaveLength(3);
+    expect(storeGrants(statements)).toEqual(storeGrants(statementsOfRole(withEvents, functionRole(withEvents))));
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'))).map((s) => s.Sid)).toEqual(['ReadLpaStoreJwtSecret']);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('events:')))).toEqual([]);
+    // Its own queue only (receive, delete, visibility), and that queue's key to decrypt.
+    const sqsStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    expect(sqsStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [mainQueueId(withEvents), 'Arn'] }]);
+    expect(actionsOf(sqsStatements[0]!)).not.toContain('sqs:SendMessage');
+    const keys = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:'))).map((s) => s.Resource);
+    expect(keys).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [idOf(withEvents, 'AWS::KMS::Key', 'CacheKey'), 'Arn'] }, { 'Fn::GetAtt': [idOf(withEvents, 'AWS::KMS::Key', 'LpaStoreEventsKey'), 'Arn'] }, STORE_KEY_ARN]),
+    );
+    expect(keys).toHaveLength(3);
+    expect(statements.find((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [idOf(withEvents, 'AWS::KMS::Key', 'LpaStoreEventsKey'), 'Arn'] }))!.Action).toBe('kms:Decrypt');
+  });
+
+  it.each([
+    ['events without the LPA Store', { lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, /^context lpaStoreEventBusName needs the LPA Store context too/],
+    ['a bus ARN instead of its name', { ...STORE_CONTEXT, lpaStoreEventBusName: 'arn:aws:events:eu-west-1:111122223333:event-bus/lpa-store' }, /^context lpaStoreEventBusName must be the name of an event bus in this stack's account/],
+    ['a wildcard bus name', { ...STORE_CONTEXT, lpaStoreEventBusName: 'lpa-*' }, /^context lpaStoreEventBusName must be an event bus name/],
+    ['an empty bus name', { ...STORE_CONTEXT, lpaStoreEventBusName: '' }, /^context lpaStoreEventBusName must be a non-empty string/],
+    ['a mistyped events key', { ...STORE_CONTEXT, lpaStoreEventBusArn: 'arn:aws:events:eu-west-2:123456789012:event-bus/lpa-store-events' }, /^context lpaStoreEventBusArn is not a context key this stack reads; did you mean one of .*lpaStoreEventBusName/],
+  ])('refuses at synth %s, naming the key', (_, context, error) => {
+    expect(() => stackWith(context, 'TestEventsRefused')).toThrow(error);
   });
 });
