@@ -9,6 +9,8 @@ import type { ReadObserver, ReadOutcome } from '../observability/read-observer';
 export interface Freshness {
   source: 'LIVE' | 'CACHE';
   retrievedAt: Date;
+  /** Whether change events keep the copy current (else only its time window does). */
+  keptCurrentBy?: 'TIME_WINDOW' | 'CHANGE_EVENTS';
 }
 
 export interface Read<Doc> {
@@ -27,6 +29,8 @@ export interface CachePolicy {
   memoryEntries: number;
   /** …and the bytes they may take at most: a few huge answers must not fill the heap. */
   memoryBytes: number;
+  /** The upstream announces its changes, which refresh the cache (an answer says so in its freshness). */
+  changeEvents?: boolean;
   /**
    * How long this process keeps its own copy (default: the fresh window). Shorter where changes
    * arrive as events that another instance may handle: the most this instance lags behind one.
@@ -261,10 +265,10 @@ export class ReadThrough<Ref, Doc> {
         ? this.store.delete(key, retrievedAt.getTime())
         : this.store.put(key, this.cachedAnswer(answer, body, retrievedAt.getTime()));
     if (answer.outcome === 'not-found') this.memory?.delete(key);
-    else this.remember(key, { answer, freshness: { source: 'CACHE', retrievedAt } }, body.length);
+    else this.remember(key, { answer, freshness: this.freshness('CACHE', retrievedAt) }, body.length);
     // Wait a little so that the next request finds it; never long enough to slow this one much.
     await Promise.race([write, new Promise((resolve) => setTimeout(resolve, this.policy.writeWaitMs).unref())]);
-    return { answer, freshness: { source: 'LIVE', retrievedAt } };
+    return { answer, freshness: this.freshness('LIVE', retrievedAt) };
   }
 
   private cachedAnswer(answer: UpstreamAnswer<Doc>, body: string, storedAt: number): CachedAnswer {
@@ -311,6 +315,10 @@ export class ReadThrough<Ref, Doc> {
     return written === 'superseded' ? 'kept-newer' : 'refreshed';
   }
 
+  private freshness(source: Freshness['source'], retrievedAt: Date): Freshness {
+    return { source, retrievedAt, keptCurrentBy: this.policy.changeEvents ? 'CHANGE_EVENTS' : 'TIME_WINDOW' };
+  }
+
   private remember(key: string, read: Read<Doc>, bodyLength: number): void {
     // Kept while fresh, and no longer than this process may keep its own copy.
     const freshFor = Math.min(this.policy.freshSeconds * 1000 - ageMs(read), (this.policy.memorySeconds ?? Number.POSITIVE_INFINITY) * 1000);
@@ -334,7 +342,7 @@ export class ReadThrough<Ref, Doc> {
    * by an older gateway, or tampered with, is a miss rather than a broken resource.
    */
   private toRead(cached: CachedAnswer, ref: Ref): Read<Doc> | undefined {
-    const freshness: Freshness = { source: 'CACHE', retrievedAt: new Date(cached.storedAt) };
+    const freshness = this.freshness('CACHE', new Date(cached.storedAt));
     if (cached.status === 410) return { answer: { outcome: 'deleted' }, freshness };
     const doc = this.upstream.decode(cached.body, ref);
     return doc === undefined ? undefined : { answer: { outcome: 'found', doc, bytes: cached.body.length }, freshness };

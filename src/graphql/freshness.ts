@@ -11,3 +11,9 @@ export const Freshness = {
     freshness.source === 'LIVE' ? 0 : Math.max(0, Math.floor((Date.now() - freshness.retrievedAt.getTime()) / 1000)),
   retrievedAt: (freshness: FreshnessModel) => freshness.retrievedAt,
 };
+
+/** v3 on: how the copy is kept current (versions before v3 do not ask). */
+export const FreshnessWithCurrency = {
+  ...Freshness,
+  keptCurrentBy: (freshness: FreshnessModel) => freshness.keptCurrentBy ?? 'TIME_WINDOW',
+};

@@ -37,5 +37,5 @@ export function configuredLpaStore(config: GatewayConfig, embedded: EmbeddedLpaS
  * most it may lag behind a change another instance applied.
  */
 export function lpaStoreCachePolicy(config: GatewayConfig): CachePolicy {
-  return { ...config.cache, freshSeconds: config.lpaStore.freshSeconds, memorySeconds: config.lpaStore.memorySeconds };
+  return { ...config.cache, freshSeconds: config.lpaStore.freshSeconds, memorySeconds: config.lpaStore.memorySeconds, changeEvents: true };
 }

@@ -75,6 +75,18 @@ describe('a mixed dashboard', () => {
   });
 });
 
+describe('freshness', () => {
+  it('says how each copy is kept current: Sirius by its time window, the LPA Store by its change events', async () => {
+    const { body } = await gateway.graphql(V3, {
+      query: '{ lpas(uids: ["7000-0000-0526", "M-1000-0000-0058"]) { ... on Lpa { source freshness { source keptCurrentBy } } } }',
+    });
+    expect(body.data?.lpas).toEqual([
+      { source: 'SIRIUS', freshness: { source: expect.any(String), keptCurrentBy: 'TIME_WINDOW' } },
+      { source: 'LPA_STORE', freshness: { source: expect.any(String), keptCurrentBy: 'CHANGE_EVENTS' } },
+    ]);
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['a wrong check digit', 'M-7890-0400-4001'],

@@ -133,11 +133,29 @@ export type Freshness = {
   __typename?: 'Freshness';
   /** Seconds since the data left the system holding the LPA: 0 for LIVE. */
   ageSeconds: Scalars['Int']['output'];
+  /** How the gateway keeps its copy current, and so what `ageSeconds` means for it. */
+  keptCurrentBy: KeptCurrentBy;
   /** When the data left the system holding the LPA. */
   retrievedAt: Scalars['DateTime']['output'];
   /** LIVE when the system holding the LPA answered for this request, CACHE when the gateway's copy did. */
   source: DataSource;
 };
+
+/** How the gateway keeps a cached copy of an LPA current. */
+export type KeptCurrentBy =
+  /**
+   * Change events (LPA Store LPAs: the store announces every change). The copy was current when it was
+   * retrieved (`retrievedAt`) and is replaced as soon as a change is announced, within about a
+   * second, so a large `ageSeconds` only means the LPA has not changed since. Should an announcement
+   * be lost, the copy is asked for again once it is a day old.
+   */
+  | 'CHANGE_EVENTS'
+  /**
+   * A time window (Sirius LPAs: Sirius announces no changes). A copy is served without asking Sirius
+   * only while it is younger than the gateway's fresh window (30 seconds by default), so a change can
+   * take that long to show; an older copy is served only when Sirius cannot answer.
+   */
+  | 'TIME_WINDOW';
 
 /** The donor's choice about life-sustaining treatment. */
 export type LifeSustainingTreatment =
@@ -588,6 +606,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Freshness: ResolverTypeWrapper<FreshnessModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  KeptCurrentBy: KeptCurrentBy;
   LifeSustainingTreatment: LifeSustainingTreatment;
   Lpa: ResolverTypeWrapper<FoundCombinedLpa>;
   LpaDeleted: ResolverTypeWrapper<DeletedCombinedLpa>;
@@ -673,6 +692,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type FreshnessResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Freshness'] = ResolversParentTypes['Freshness']> = {
   ageSeconds: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  keptCurrentBy: Resolver<ResolversTypes['KeptCurrentBy'], ParentType, ContextType>;
   retrievedAt: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   source: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
 };

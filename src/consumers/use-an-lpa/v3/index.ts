@@ -2,7 +2,7 @@ import type { ConsumerSchema } from '../../consumer-schema';
 import type { Resolvers } from '../../../generated/use-an-lpa/v3';
 import { AnyLpaUidScalar } from '../../../graphql/any-lpa-uid-scalar';
 import { DateScalar } from '../../../graphql/date-scalar';
-import { DateTimeScalar, Freshness } from '../../../graphql/freshness';
+import { DateTimeScalar, FreshnessWithCurrency as Freshness } from '../../../graphql/freshness';
 import { ActivationCodeCheck, ActivationCodeRefused, ActivationKeyLetterRequest } from '../v2/resolvers/activation-codes';
 import { permissions, scopes } from './permissions';
 import { ActivationCodeAccepted, Mutation } from './resolvers/activation-codes';
