@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { DEV_CALLERS } from '../src/dev/dev-callers';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../src/dev/dev-issuer';
-import type { Upstream } from './upstream';
+import type { EventsHandled, Upstream } from './upstream';
 
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -58,6 +58,8 @@ export const DASHBOARD = operation('AccountDashboard', { uids: FIXTURE_UIDS });
 export const LPA_STORE_UIDS = ['M-7890-0400-4000', 'M-1000-0000-0017', 'M-1000-0000-0025', 'M-1000-0000-0049', 'M-1000-0000-0058', 'M-1000-0000-0096', 'M-1000-0000-0105'];
 /** The v3 account dashboard over those seven: one query, one POST /lpas to the store on a miss. */
 export const LPA_STORE_DASHBOARD = operation('AccountDashboard', { uids: LPA_STORE_UIDS }, 'v3');
+/** The v3 viewer over the first of them (the one the bench changes through the store's admin path). */
+export const LPA_STORE_VIEWER = operation('ViewSharedLpa', { uid: LPA_STORE_UIDS[0]! }, 'v3');
 
 /** The operation sent by id to a gateway, as a consumer sends it in production (trusted documents). */
 export function byDocumentId(gatewayUrl: string, token: string, op: BenchOperation): Target {
@@ -90,7 +92,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startGateway(upstream: Upstream, freshSeconds: number, nodeOptions: string[] = []): Promise<{ url: string; metricsUrl: string; child: ChildProcess }> {
+/** `env` adds to (or overrides) the gateway's environment, e.g. LPA_STORE_FRESH_SECONDS. */
+export async function startGateway(upstream: Upstream, freshSeconds: number, nodeOptions: string[] = [], env: Record<string, string> = {}): Promise<{ url: string; metricsUrl: string; child: ChildProcess }> {
   const port = await freePort();
   const metricsPort = await freePort();
   const child = spawn(process.execPath, [...nodeOptions, 'dist/main.js'], {
@@ -124,6 +127,7 @@ export async function startGateway(upstream: Upstream, freshSeconds: number, nod
       TRUSTED_DOCUMENTS: 'enforce',
       // As deployed, /metrics is on its own port, never the public one.
       METRICS_PORT: String(metricsPort),
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -147,6 +151,29 @@ export async function siriusCalls(upstream: Upstream): Promise<number> {
 /** API calls the LPA Store simulator has had (both routes, refused ones too). */
 export async function lpaStoreCalls(upstream: Upstream): Promise<number> {
   return ((await (await fetch(`${upstream.lpaStoreUrl}/__calls`)).json()) as { total: number }).total;
+}
+
+/** The LPA Store simulator's change stream: events emitted (one per change applied) and, of those, dropped by its fault. */
+export async function lpaStoreEventsEmitted(upstream: Upstream): Promise<{ emitted: number; dropped: number }> {
+  const calls = (await (await fetch(`${upstream.lpaStoreUrl}/__calls`)).json()) as { eventsEmitted: number; eventsDropped: number };
+  return { emitted: calls.eventsEmitted, dropped: calls.eventsDropped };
+}
+
+/** What the events worker (bench/upstream.ts) did with the events it was handed. */
+export async function eventsHandled(upstream: Upstream): Promise<EventsHandled> {
+  return (await (await fetch(`${upstream.eventsWorkerUrl}/__events`)).json()) as EventsHandled;
+}
+
+export async function setLpaStoreFaults(upstream: Upstream, faults: object): Promise<void> {
+  const response = await fetch(`${upstream.lpaStoreUrl}/__faults`, { method: 'PUT', body: JSON.stringify(faults) });
+  if (!response.ok) throw new Error(`PUT /__faults on the LPA Store simulator: ${response.status} ${await response.text()}`);
+}
+
+/** Changes an LPA through the store simulator's unsigned admin path; true when it was applied (201). */
+export async function updateLpaStoreLpa(upstream: Upstream, uid: string, update: object): Promise<boolean> {
+  const response = await fetch(`${upstream.lpaStoreUrl}/__lpas/${uid}/updates`, { method: 'POST', body: JSON.stringify(update) });
+  await response.arrayBuffer();
+  return response.status === 201;
 }
 
 export async function setSiriusFaults(upstream: Upstream, faults: object): Promise<void> {

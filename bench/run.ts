@@ -1,32 +1,39 @@
 // `npm run bench`: what each layer costs, every figure from one run on one machine. Builds the
 // gateway, starts its dependencies (bench/upstream.ts: the Sirius and LPA Store simulators among
-// them), two gateways from dist/main.js in production mode (one with a 1-hour fresh window, one
-// that asks its upstreams every time) and the floors (bench/floors.ts), then drives each scenario
-// with autocannon from a separate process (bench/load.ts). Writes bench/results.json and
-// bench/RESULTS.md.
+// them, and the events worker that production runs as the events Lambda), two gateways from
+// dist/main.js in production mode (one with a 1-hour fresh window, one that asks its upstreams
+// every time), and for the two freshness scenarios a gateway of their own each; and the floors
+// (bench/floors.ts); then drives each scenario with autocannon from a separate process
+// (bench/load.ts). Writes bench/results.json and bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   byDocumentId,
   CONNECTIONS,
   DASHBOARD,
   DURATION_SECONDS,
+  eventsHandled,
   FIXTURE_UIDS,
   LPA_STORE_DASHBOARD,
   LPA_STORE_UIDS,
+  LPA_STORE_VIEWER,
   lpaStoreCalls,
+  lpaStoreEventsEmitted,
   WARMUP_SECONDS,
   measure,
   probe,
   memoryMegabytes,
+  setLpaStoreFaults,
   setSiriusFaults,
   siriusCalls,
   startGateway,
   startReporting,
   type Measured,
   type Target,
+  updateLpaStoreLpa,
   VIEWER,
 } from './harness';
 import { createLpaStoreSigner, fixedCredentials } from '../src/lpa-store/request-signer';
@@ -41,6 +48,21 @@ interface ScenarioResult extends Omit<Measured, 'total'> {
   what: string;
   siriusCallsPerRequest: number;
   lpaStoreCallsPerRequest: number;
+  /** The freshness scenarios: an M- LPA read steadily while it changes about once a second. */
+  updates?: UpdateFigures;
+}
+
+interface UpdateFigures {
+  /** Changes applied through the store simulator's admin path during warm-up and run. */
+  applied: number;
+  /** lpa-updated events the store emitted for them, lost to its drop fault, and what the events worker made of the rest. */
+  events: { emitted: number; lost: number; applied: number; dropped: number; failed: number };
+  /** Every request of the scenario (warm-up included), and the store calls they and the events worker made. */
+  reads: number;
+  lpaStoreCalls: number;
+  lpaStoreCallsPerUpdate: number;
+  /** After the run, one more change: how long until a read through the gateway showed it. */
+  lastUpdateVisibleAfterMs: number;
 }
 
 /** Scenarios whose every request is one upstream call by construction (the calls are not counted). */
@@ -54,7 +76,8 @@ const previous = existsSync(RESULTS_JSON) ? (JSON.parse(readFileSync(RESULTS_JSO
 
 const { info: upstream } = await startReporting<Upstream>(['bench/upstream.ts']);
 const cached = await startGateway(upstream, 3600);
-const live = await startGateway(upstream, 0);
+// No fresh window for either kind of LPA: M- LPAs have their own (LPA_STORE_FRESH_SECONDS, a day).
+const live = await startGateway(upstream, 0, [], { LPA_STORE_FRESH_SECONDS: '0' });
 
 const isLpa = (body: { data?: unknown; errors?: unknown }) => body.errors === undefined && (body.data as { lpa?: { __typename?: string } })?.lpa?.__typename === 'Lpa';
 const source = (body: { data?: unknown }) => (body.data as { lpa: { freshness: { source: string } } }).lpa.freshness.source;
@@ -107,7 +130,11 @@ if (WARMUP_SECONDS + DURATION_SECONDS > 55) {
 interface Scenario {
   name: string;
   what: string;
-  run(): Promise<Measured>;
+  /**
+   * Upstream calls are counted from just before run() until it calls `endCount` (or returns): what
+   * it does after that (a probe) is not in the figures.
+   */
+  run(endCount: () => Promise<void>): Promise<Measured & { updates?: Omit<UpdateFigures, 'reads' | 'lpaStoreCalls' | 'lpaStoreCallsPerUpdate'> }>;
 }
 
 async function floor(mode: string, args: string[], target: (url: string) => Target, check: (body: { data?: unknown; errors?: unknown }) => boolean): Promise<Measured> {
@@ -122,6 +149,98 @@ async function floor(mode: string, args: string[], target: (url: string) => Targ
 }
 
 const floorViewer = (url: string): Target => ({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: VIEWER.document, variables: VIEWER.variables }) });
+
+// --- freshness: an M- LPA read steadily while the store changes it -----------------------------
+
+const CHANGED_UID = LPA_STORE_VIEWER.variables.uid as string;
+const UPDATE_INTERVAL_MS = 1000;
+/** Store calls per read are tiny here: keep two significant figures rather than three places. */
+const significant = (value: number) => Number(value.toPrecision(2));
+
+const donorLine1 = (body: { data?: unknown }) =>
+  (body.data as { lpa?: { donor?: { addresses?: { addressLine1?: string | null }[] } } } | undefined)?.lpa?.donor?.addresses?.[0]?.addressLine1;
+
+/** A CORRECTION of the donor's first address line: the store takes it again and again. */
+const correction = (line1: string) => ({ type: 'CORRECTION', changes: [{ key: '/donor/address/line1', new: line1 }] });
+
+/** Changes CHANGED_UID about once a second, through the store simulator's admin path, until stopped. */
+function changeEverySecond(label: string): { stop(): Promise<number> } {
+  let stopped = false;
+  let applied = 0;
+  const loop = (async () => {
+    for (let n = 1; !stopped; n++) {
+      if (!(await updateLpaStoreLpa(upstream, CHANGED_UID, correction(`${n} ${label} Street`)))) throw new Error(`the store simulator refused change ${n} of ${CHANGED_UID}`);
+      applied += 1;
+      for (let waited = 0; waited < UPDATE_INTERVAL_MS && !stopped; waited += 50) await sleep(50);
+    }
+  })();
+  loop.catch(() => undefined); // stop() rethrows it
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return applied;
+    },
+  };
+}
+
+/** Waits until the events worker has handled every event the store emitted (and did not lose). */
+async function eventsSettled(): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(20)) {
+    const { emitted, dropped } = await lpaStoreEventsEmitted(upstream);
+    const handled = await eventsHandled(upstream);
+    if (handled.applied + handled.dropped + handled.failed >= emitted - dropped) return;
+  }
+  throw new Error('the events worker did not handle every event within 10 s');
+}
+
+/** One more change, then reads through the gateway until one shows it: milliseconds from the change's answer. */
+async function lastUpdateVisibleAfter(target: Target, label: string): Promise<number> {
+  const line1 = `Last ${label} Street`;
+  if (!(await updateLpaStoreLpa(upstream, CHANGED_UID, correction(line1)))) throw new Error(`the store simulator refused the last change of ${CHANGED_UID}`);
+  const changed = performance.now();
+  for (;;) {
+    const response = await fetch(target.url, { method: target.method, headers: target.headers, body: target.body });
+    const body = (await response.json()) as { data?: unknown };
+    const elapsed = performance.now() - changed;
+    if (response.status === 200 && donorLine1(body) === line1) return Math.round(elapsed);
+    if (elapsed > 10_000) throw new Error(`${label}: the last change of ${CHANGED_UID} was not visible through the gateway after 10 s (donor line 1 ${JSON.stringify(donorLine1(body))})`);
+    await sleep(10);
+  }
+}
+
+/**
+ * The freshness scenarios: a gateway of their own (production mode, with `lpaStoreFreshSeconds`),
+ * steady reads of the v3 viewer for CHANGED_UID while it changes about once a second; then one
+ * more change, which must be visible at a read through the gateway.
+ */
+async function freshness(label: string, lpaStoreFreshSeconds: number, endCount: () => Promise<void>) {
+  const gateway = await startGateway(upstream, 3600, [], { LPA_STORE_FRESH_SECONDS: String(lpaStoreFreshSeconds) });
+  try {
+    const target = byDocumentId(gateway.url, upstream.useAnLpaToken, LPA_STORE_VIEWER);
+    await probe(target, isLpa);
+    const emittedBefore = await lpaStoreEventsEmitted(upstream);
+    const handledBefore = await eventsHandled(upstream);
+    const changes = changeEverySecond(label);
+    const measured = await measure(target).finally(() => changes.stop());
+    const applied = await changes.stop();
+    // The worker's store read for the last change belongs to this scenario.
+    await eventsSettled();
+    await endCount();
+    const emitted = await lpaStoreEventsEmitted(upstream);
+    const handled = await eventsHandled(upstream);
+    const events = {
+      emitted: emitted.emitted - emittedBefore.emitted,
+      lost: emitted.dropped - emittedBefore.dropped,
+      applied: handled.applied - handledBefore.applied,
+      dropped: handled.dropped - handledBefore.dropped,
+      failed: handled.failed - handledBefore.failed,
+    };
+    return { ...measured, updates: { applied, events, lastUpdateVisibleAfterMs: await lastUpdateVisibleAfter(target, label) } };
+  } finally {
+    gateway.child.kill('SIGTERM');
+  }
+}
 
 const scenarios: Scenario[] = [
   { name: 'http-floor', what: 'bare node:http, the viewer answer as fixed bytes', run: () => floor('http-floor', [bodyFile], (url) => ({ url, method: 'POST', headers: {}, body: '{}' }), isLpa) },
@@ -170,10 +289,27 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'lpa-store-dashboard-miss',
-    what: 'v3 dashboard of the seven with CACHE_FRESH_SECONDS=0: one POST /lpas for all seven, shared by concurrent requests (single flight)',
+    what: 'v3 dashboard of the seven with LPA_STORE_FRESH_SECONDS=0: one POST /lpas for all seven, shared by concurrent requests (single flight)',
     run: async () => {
       await probe(targets.lpaStoreMiss, isLpaStoreDashboard);
       return measure(targets.lpaStoreMiss);
+    },
+  },
+  {
+    name: 'lpa-store-events',
+    what: `v3 viewer of ${CHANGED_UID} with LPA_STORE_FRESH_SECONDS=86400 while the store changes it about once a second; the events worker (the events Lambda's code, over the same table) refreshes it on each lpa-updated`,
+    run: (endCount) => freshness('events', 86_400, endCount),
+  },
+  {
+    name: 'lpa-store-time-window',
+    what: `the same reads and changes with LPA_STORE_FRESH_SECONDS=1 and the store's events dropped (its events.drop fault): a time window as current as the events`,
+    run: async (endCount) => {
+      await setLpaStoreFaults(upstream, { events: { drop: true } });
+      try {
+        return await freshness('time-window', 1, endCount);
+      } finally {
+        await setLpaStoreFaults(upstream, {});
+      }
     },
   },
 ];
@@ -182,18 +318,34 @@ const results: ScenarioResult[] = [];
 for (const scenario of scenarios) {
   process.stdout.write(`${scenario.name} …`);
   const before = { sirius: await siriusCalls(upstream), lpaStore: await lpaStoreCalls(upstream) };
-  const measured = await scenario.run();
-  const calls = { sirius: (await siriusCalls(upstream)) - before.sirius, lpaStore: (await lpaStoreCalls(upstream)) - before.lpaStore };
+  let calls: { sirius: number; lpaStore: number } | undefined;
+  const endCount = async () => {
+    calls ??= { sirius: (await siriusCalls(upstream)) - before.sirius, lpaStore: (await lpaStoreCalls(upstream)) - before.lpaStore };
+  };
+  const measured = await scenario.run(endCount);
+  await endCount();
+  const counted = calls!;
   // Warm-up requests ask the upstreams too; the ratio is over every request the scenario made.
   const requests = measured.total + Math.round((measured.total / DURATION_SECONDS) * WARMUP_SECONDS);
-  const perRequest = (upstreamName: 'sirius' | 'lpaStore') => (DIRECT[scenario.name] === upstreamName ? 1 : round(calls[upstreamName] / requests, 3));
-  const { total: _total, ...figures } = measured;
-  const result = { name: scenario.name, what: scenario.what, ...figures, siriusCallsPerRequest: perRequest('sirius'), lpaStoreCallsPerRequest: perRequest('lpaStore') };
+  const perRequest = (upstreamName: 'sirius' | 'lpaStore') => {
+    if (DIRECT[scenario.name] === upstreamName) return 1;
+    const value = counted[upstreamName] / requests;
+    return value > 0 && value < 0.01 ? significant(value) : round(value, 3);
+  };
+  const { total: _total, updates, ...figures } = measured;
+  const result: ScenarioResult = { name: scenario.name, what: scenario.what, ...figures, siriusCallsPerRequest: perRequest('sirius'), lpaStoreCallsPerRequest: perRequest('lpaStore') };
+  if (updates) {
+    result.updates = { ...updates, reads: requests, lpaStoreCalls: counted.lpaStore, lpaStoreCallsPerUpdate: round(counted.lpaStore / updates.applied, 2) };
+  }
   results.push(result);
-  process.stdout.write(` ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors\n`);
+  const changes = result.updates
+    ? `; ${result.updates.applied} changes, ${result.updates.lpaStoreCalls} store calls (${result.lpaStoreCallsPerRequest} a read), last change visible after ${result.updates.lastUpdateVisibleAfterMs} ms`
+    : '';
+  process.stdout.write(` ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors${changes}\n`);
 }
 
 const byName = Object.fromEntries(results.map((result) => [result.name, result]));
+const callsPerRead = (name: string) => significant(byName[name]!.updates!.lpaStoreCalls / byName[name]!.updates!.reads);
 const ratio = (a: string, b: string) => ({ rps: round(byName[a]!.rps / byName[b]!.rps, 2), p99: round(byName[a]!.p99 / byName[b]!.p99, 2) });
 const report = {
   node: process.version,
@@ -210,6 +362,12 @@ const report = {
     'gateway-cache-hit / http-floor': ratio('gateway-cache-hit', 'http-floor'),
     'lpa-store-dashboard-hit / gateway-batch': ratio('lpa-store-dashboard-hit', 'gateway-batch'),
     'lpa-store-dashboard-miss / lpa-store-direct': ratio('lpa-store-dashboard-miss', 'lpa-store-direct'),
+  },
+  /** Issue 15's point: store calls per read of an M- LPA kept current by events, against a time window. */
+  lpaStoreCallsPerRead: {
+    events: callsPerRead('lpa-store-events'),
+    timeWindow: callsPerRead('lpa-store-time-window'),
+    'events / time window': significant(callsPerRead('lpa-store-events') / callsPerRead('lpa-store-time-window')),
   },
   rssMegabytesAfterRun: { 'gateway (fresh window 1 h)': (await memoryMegabytes(cached.metricsUrl)).rss, 'gateway (fresh window 0)': (await memoryMegabytes(live.metricsUrl)).rss },
 };
@@ -237,6 +395,25 @@ function markdown(r: typeof report, before: typeof previous): string {
     '| ratio | throughput | p99 |',
     '|---|---:|---:|',
     ...Object.entries(r.ratios).map(([name, value]) => `| ${name} | ${value.rps}x | ${value.p99}x |`),
+    '',
+    `An M- LPA read steadily (the v3 viewer, ${r.connections} connections) while the store changes it about once a second`,
+    '(a CORRECTION through its admin path), each scenario with a production-mode gateway of its own; store calls',
+    'include the events worker\'s (the events Lambda\'s code, run beside the gateway as production runs it):',
+    '',
+    '| scenario | reads | changes | store calls | store calls / read | store calls / change | events applied | events lost | last change visible after (ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.scenarios
+      .filter((s) => s.updates)
+      .map((s) => {
+        const u = s.updates!;
+        return `| ${s.name} | ${u.reads} | ${u.applied} | ${u.lpaStoreCalls} | ${significant(u.lpaStoreCalls / u.reads)} | ${u.lpaStoreCallsPerUpdate} | ${u.events.applied} | ${u.events.lost} | ${u.lastUpdateVisibleAfterMs} |`;
+      }),
+    '',
+    `Store calls per read, events against the time window: ${r.lpaStoreCallsPerRead.events} / ${r.lpaStoreCallsPerRead.timeWindow} = ${r.lpaStoreCallsPerRead['events / time window']}x.`,
+    '',
+    'With events a read costs the store nothing: each change costs one store read, by the events worker, however often',
+    'the LPA is read. A time window costs a store read every window for each LPA being read, changed or not. At a change',
+    'a second, as here, the two meet; an LPA changes a handful of times in its life.',
     '',
     `Gateway resident memory after the run: ${Object.entries(r.rssMegabytesAfterRun).map(([name, mb]) => `${name} ${mb} MB`).join(', ')}.`,
   ];
