@@ -10,7 +10,11 @@ const PERSONAL_DATA_PATHS = [
   'req.headers.authorization', 'headers.authorization', '*.authorization',
 ];
 
-/** JSON lines to stdout, or to `destination` (tests read what would have been written). */
+/**
+ * JSON lines to stdout, or to `destination` (tests read what would have been written; a person's
+ * terminal gets `prettyDestination()`). Redaction happens before the destination sees a line, so
+ * it is the same whichever destination is given.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options = {
     level,
@@ -19,4 +23,26 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * Pretty lines only for a person: the embedded default with stdout a terminal. Production, a
+ * Lambda, a pipe, a file or a container's log collector always get JSON lines (the alarms' metric
+ * filters and the tests read them).
+ */
+export function chooseLogFormat(facts: { embedded: boolean; production: boolean; lambda: boolean; stdoutIsTTY: boolean }): LogFormat {
+  return facts.embedded && !facts.production && !facts.lambda && facts.stdoutIsTTY ? 'pretty' : 'json';
+}
+
+/**
+ * pino-pretty's formatter as a destination: each (already redacted) JSON line is formatted and
+ * written at once, so nothing is queued to be lost when the process exits. Loaded on demand, so
+ * that nothing but a terminal pays for it. `write` is for tests.
+ */
+export async function prettyDestination(write: (text: string) => unknown = (text) => process.stdout.write(text)): Promise<pino.DestinationStream> {
+  const { prettyFactory } = await import('pino-pretty');
+  const pretty = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'service' });
+  return { write: (line: string) => void write(pretty(line)) };
 }

@@ -1,6 +1,6 @@
 // The long-running entry: `npm start`. With no configuration it runs the embedded default.
 import { ConfigError, loadConfig } from './config/config';
-import { createLogger } from './logger';
+import { chooseLogFormat, createLogger, prettyDestination } from './logger';
 import { startGateway } from './server/start-gateway';
 
 async function main(): Promise<void> {
@@ -14,7 +14,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  // The AWS SDK warns, once, on Node below 22 that its releases after early 2027 will need 22.
+  // Harmless here (the Lambda runs 22, engines allows 20), and alarming to someone who only typed
+  // `npm start`: on the embedded default, turn off exactly that warning with the SDK's own switch
+  // (read when a client is built, so set before any is), unless it was set. Elsewhere it shows.
+  if (config.embedded) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // A person who typed `npm start` at a terminal reads pretty lines; anywhere else, JSON lines.
+  const format = chooseLogFormat({
+    embedded: config.embedded,
+    production: config.production,
+    lambda: process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
+    stdoutIsTTY: process.stdout.isTTY === true,
+  });
+  const logger = createLogger(config.logLevel, format === 'pretty' ? await prettyDestination() : undefined);
   const gateway = await startGateway(config, logger);
   for (const endpoint of gateway.endpoints) {
     logger.info({ url: endpoint.url }, `serving ${endpoint.consumer} ${endpoint.version}`);

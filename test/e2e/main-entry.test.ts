@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 // The real entry point as `npm start` runs it, in its own process.
 
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
 function startMain(env: Record<string, string>): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -45,12 +47,33 @@ describe('npm start (src/main.ts)', () => {
     }
     const [code] = await exited;
     expect(code).toBe(0);
+    // Its stdout is not a terminal: JSON lines, not pino-pretty's (which is for a person at one).
+    for (const line of stdout.trimEnd().split('\n')) expect(() => JSON.parse(line), line).not.toThrow();
     expect(stdout).toContain('"msg":"stopped"');
     // One line for the request, and nothing from the LPA it returned.
     expect(stdout).toMatch(/"consumer":"use-an-lpa".*"status":200.*"msg":"request"/);
     // ... saying what it cost: one Sirius call after one cache miss.
     expect(stdout).toMatch(/"caller":"use-an-lpa".*"siriusCalls":1,"lpaStoreCalls":0,"cache":\{"fresh":0,"stale":0,"miss":1,"fault":0\}/);
     for (const personal of ['Sanderson', '1948-11-01', 'DN37', 'Front Street']) expect(stdout).not.toContain(personal);
+  });
+
+  // The AWS SDK warns only on Node below 22 (NodeVersionSupportWarning): on 22 or later there is
+  // nothing to hide, and so nothing to test.
+  it.skipIf(NODE_MAJOR >= 22)('shows no AWS SDK Node version warning on the embedded default (Node 20)', async () => {
+    const child = startMain({ PORT: '0', SIRIUS_SIMULATOR_PORT: '0', LPA_STORE_SIMULATOR_PORT: '0', DEV_ISSUER_PORT: '0', CACHE_IN_MEMORY: '1' });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      const { url } = await readyUrl(child);
+      // Readiness asks DynamoDB, so the SDK's clients have surely been built and used.
+      const ready = await fetch(`${url}/health/ready`);
+      expect(await ready.json()).toMatchObject({ 'cache-status': 'OK' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exited)[0]).toBe(0);
+    expect(stderr).not.toContain('NodeVersionSupportWarning');
   });
 
   it('refuses to start in production without a Sirius, naming the variable', async () => {
