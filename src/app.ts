@@ -73,6 +73,10 @@ export interface AppDependencies {
 }
 
 export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, embeddedLpaStoreChanges, logger }: AppDependencies): Promise<App> {
+  // The registry first: a registry file whose ids are not its documents' stops start-up here,
+  // naming the file and the operation, before any client is created.
+  const operationsDir = config.operationsDir ?? projectPath('operations');
+  const documents = consumerSchemas.map((definition) => trustedDocuments(loadOperations(operationsDir, definition.consumer, definition.version)));
   const tracing = config.tracing.endpoint ? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
   // Fetch the signing keys now rather than on the first request; a failure is retried then.
@@ -103,10 +107,10 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   const explorable = dev !== undefined;
   const manifest = loadManifest();
   const endpoints = await Promise.all(
-    consumerSchemas.map((definition) =>
+    consumerSchemas.map((definition, index) =>
       createGraphQLEndpoint(definition, {
         explorable,
-        documents: trustedDocuments(loadOperations(projectPath('operations'), definition.consumer, definition.version)),
+        documents: documents[index]!,
         lifecycleHeaders: lifecycleHeaders(manifest, definition.consumer, definition.version),
         sandboxHeaders: dev ? { Authorization: `Bearer ${dev.sandboxToken}` } : undefined,
         limits: config.limits,

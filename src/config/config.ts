@@ -83,6 +83,7 @@ const EnvSchema = z
     MAX_QUERY_TOKENS: positiveInt.default(2000),
     MAX_QUERY_DIRECTIVES: positiveInt.default(20),
     TRUSTED_DOCUMENTS: z.enum(['enforce', 'allow']).optional(),
+    OPERATIONS_DIR: z.string().min(1).optional(),
     CODES_TABLE_NAME: z.string().regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name').optional(),
     CODES_SECRET_NAME: z.string().min(1).optional(),
     CODES_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -266,6 +267,8 @@ export interface GatewayConfig {
   };
   /** `enforce`: only registered operations run; `allow`: ad-hoc ones too (logged). */
   trustedDocuments: 'enforce' | 'allow';
+  /** The operations registry ({consumer}/{version}/...); undefined: the project's operations/. */
+  operationsDir: string | undefined;
   /** OTLP/HTTP traces URL; undefined: no spans are recorded or exported. */
   tracing: { endpoint: string | undefined; serviceName: string };
   /**
@@ -406,6 +409,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     },
     // Engineers explore the embedded default freely; anywhere else only registered operations run.
     trustedDocuments: e.TRUSTED_DOCUMENTS ?? (embedded ? 'allow' : 'enforce'),
+    operationsDir: e.OPERATIONS_DIR,
     tracing: {
       // As the OTLP spec says: the signal-specific URL as given, the base URL plus /v1/traces.
       endpoint:

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildSchema } from 'graphql';
 import { renderChangelog, changelogFile } from './changelog';
 import { loadManifest, versionsInOrder } from './manifest';
-import { checkOperation, loadOperations } from './operations';
+import { checkOperation, describeOperation, loadOperations, RegistryError, type RegisteredOperation } from './operations';
 import { diffSdl, isDeprecationEcho, isDescriptionChange } from './schema-diff';
 import { latestRelease } from './snapshots';
 
@@ -70,14 +70,23 @@ export async function checkContracts({ schemaDir, operationsDir }: ContractPaths
       }
 
       const names = new Map<string, string>();
-      for (const operation of loadOperations(operationsDir, consumer, version)) {
+      let operations: RegisteredOperation[] = [];
+      try {
+        operations = loadOperations(operationsDir, consumer, version);
+      } catch (cause) {
+        if (!(cause instanceof RegistryError)) throw cause;
+        error(cause.message); // the gateway would not start: the file and operation are named
+      }
+      // Every registered document, whichever file holds it (.graphql, Apollo's manifest, Codegen's).
+      for (const operation of operations) {
+        const where = describeOperation(operation);
         const report = checkOperation(schema, operation);
-        for (const problem of report.errors) error(`operations/${operation.file}: ${problem}`);
-        for (const deprecation of report.deprecations) findings.push({ level: 'warning', message: `operations/${operation.file}: ${deprecation}` });
+        for (const problem of report.errors) error(`${where}: ${problem}`);
+        for (const deprecation of report.deprecations) findings.push({ level: 'warning', message: `${where}: ${deprecation}` });
         if (operation.name) {
           const earlier = names.get(operation.name);
-          if (earlier) error(`operations/${operation.file}: operation name ${operation.name} is also used by operations/${earlier}`);
-          names.set(operation.name, operation.file);
+          if (earlier) error(`${where}: operation name ${operation.name} is also used by ${earlier}`);
+          names.set(operation.name, where);
         }
       }
     }

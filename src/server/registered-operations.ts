@@ -31,7 +31,7 @@ export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocum
     const errors = validate(schema, document, [...specifiedRules, ...rules]);
     if (errors.length > 0) {
       // schema:check stops this in CI; if it happens anyway, Apollo answers with the errors.
-      logger.error({ file: operation.file, errors: errors.map((error) => error.message) }, 'registered operation does not validate');
+      logger.error({ file: operation.file, operation: operation.name, errors: errors.map((error) => error.message) }, 'registered operation does not validate');
       continue;
     }
     // Introspection is for explorers only: the exploration policy in Apollo's pipeline decides.
@@ -39,7 +39,7 @@ export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocum
     if (usesIntrospection(document) || getOperationAST(document)?.operation !== 'query') continue;
     const compiled = compileQuery(schema, document);
     if (!isCompiledQuery(compiled)) {
-      logger.error({ file: operation.file, errors: compiled.errors?.map((error) => error.message) }, 'registered operation does not compile');
+      logger.error({ file: operation.file, operation: operation.name, errors: compiled.errors?.map((error) => error.message) }, 'registered operation does not compile');
       continue;
     }
     const definition = getOperationAST(document);

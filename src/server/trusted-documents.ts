@@ -1,8 +1,9 @@
 import { documentId, type RegisteredOperation } from '../contracts/operations';
 
 // Trusted documents: a consumer's endpoint runs the operations registered for it under
-// operations/{consumer}/{version}/, named by the sha256 of their text, either as
-// `documentId: "sha256:<hex>"` (the GraphQL trusted documents convention) or as Apollo's
+// operations/{consumer}/{version}/ (.graphql files, Apollo's manifest, Codegen's persisted documents:
+// src/contracts/operations.ts), named by the sha256 of their text, either as
+// `documentId: "sha256:<hex>"` (the GraphQL trusted documents convention; the bare hex too) or as Apollo's
 // persisted query extension `extensions.persistedQuery.sha256Hash`. `enforce` runs nothing else;
 // `allow` also runs ad-hoc queries, which the request log marks. Apollo's own automatic persisted
 // queries are off, so no caller can register a document by sending it.
@@ -11,8 +12,19 @@ export type TrustedDocumentsMode = 'enforce' | 'allow';
 
 export type TrustedDocuments = ReadonlyMap<string, RegisteredOperation>;
 
+/**
+ * Each operation by its id and, for a `.graphql` file, also as Apollo Client's PersistedQueryLink
+ * sends it (its text, with the `__typename`s its cache added, under the id the link computes): the
+ * same operation from the same file, prepared for the lean path like any other.
+ */
 export function trustedDocuments(operations: readonly RegisteredOperation[]): TrustedDocuments {
-  return new Map(operations.map((operation) => [operation.id, operation]));
+  const documents = new Map<string, RegisteredOperation>();
+  for (const operation of operations) {
+    documents.set(operation.id, operation);
+    const { apolloClient } = operation;
+    if (apolloClient && !documents.has(apolloClient.id)) documents.set(apolloClient.id, { ...operation, ...apolloClient, apolloClient: undefined });
+  }
+  return documents;
 }
 
 /** A GraphQL-over-HTTP request's parameters (a POST body, or a GET's search parameters). */
@@ -65,8 +77,12 @@ export function resolveDocument(parameters: OperationParameters, documents: Trus
 
 function requestedId(rawId: unknown, persistedQuery: unknown): { ok: true; value: string } | { ok: false; code: string; message: string } | undefined {
   if (rawId !== undefined) {
-    const hex = typeof rawId === 'string' && rawId.startsWith('sha256:') ? rawId.slice(7).toLowerCase() : undefined;
-    if (hex === undefined || !SHA256.test(hex)) return { ok: false, code: 'BAD_REQUEST', message: 'documentId must be "sha256:" followed by 64 hex digits.' };
+    // `sha256:<hex>` (the GraphQL trusted documents convention) or the bare hex (GraphQL Yoga's and
+    // GraphQL Codegen's client preset's): the same id.
+    const hex = typeof rawId === 'string' ? (rawId.startsWith('sha256:') ? rawId.slice(7) : rawId).toLowerCase() : undefined;
+    if (hex === undefined || !SHA256.test(hex)) {
+      return { ok: false, code: 'BAD_REQUEST', message: 'documentId must be 64 hex digits, optionally prefixed "sha256:".' };
+    }
     return { ok: true, value: hex };
   }
   if (persistedQuery === undefined) return undefined;

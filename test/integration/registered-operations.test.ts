@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import { apolloClientDocument } from '../../src/contracts/apollo-document-id';
 
 // A registered operation sent by id runs on the gateway's lean path (parsed and validated at
 // start-up, executed without Apollo's pipeline); the same text with one comment added is an
@@ -63,6 +64,17 @@ describe('registered operations run by id answer exactly as Apollo does', () => 
     expect(byId.headers.get('content-type')).toBe(adHoc.headers.get('content-type'));
     expect(comparable(byId.text)).toEqual(comparable(adHoc.text));
     expect(byId.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it("by Apollo Client's id: the document as the client sends it (__typename added), the same answer as Apollo's", async () => {
+    const sent = apolloClientDocument(read('use-an-lpa/v2/ViewSharedLpa.graphql'));
+    const variables = { uid: '7000-0000-0047' };
+    await gateway.post('/use-an-lpa/v2/graphql', JSON.stringify({ query: sent, variables }));
+    const byId = await gateway.post('/use-an-lpa/v2/graphql', JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(sent) } }, variables }));
+    const adHoc = await gateway.post('/use-an-lpa/v2/graphql', JSON.stringify({ query: `${sent}# sent ad hoc\n`, variables }));
+    expect(byId.status).toBe(200);
+    expect(byId.body.data?.lpa.donor.__typename).toBe('Person');
+    expect(comparable(byId.text)).toEqual(comparable(adHoc.text));
   });
 
   it('without the personal-data scope: the same FORBIDDEN fields, the rest intact', async () => {

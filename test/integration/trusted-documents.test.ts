@@ -38,6 +38,38 @@ describe('TRUSTED_DOCUMENTS=enforce', () => {
     expect(((await response.json()) as { data: { lpa: { donor: { surname: string } } } }).data.lpa.donor.surname).toBe('Sanderson');
   });
 
+  it('takes documentId as sha256:<hex> or as the bare hex (Yoga and Codegen), by POST and by GET', async () => {
+    for (const documentId of [`sha256:${VIEWER_ID}`, VIEWER_ID, VIEWER_ID.toUpperCase()]) {
+      const posted = await gateway.post(ENDPOINT, JSON.stringify({ documentId, variables: { uid: '7000-0000-0047' } }));
+      expect(posted.status).toBe(200);
+      expect(posted.body.data?.lpa.donor.surname).toBe('Sanderson');
+
+      const search = new URLSearchParams({ documentId, variables: JSON.stringify({ uid: '7000-0000-0047' }) });
+      const response = await fetch(`${gateway.url}${ENDPOINT}?${search}`, {
+        headers: { authorization: `Bearer ${await gateway.token('use-an-lpa')}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { data: { lpa: { donor: { surname: string } } } }).data.lpa.donor.surname).toBe('Sanderson');
+    }
+  });
+
+  it("answers an unknown id as Apollo's link expects, and refuses the full query it sends next: nothing is registered by sending it", async () => {
+    const hash = createHash('sha256').update(AD_HOC).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash: hash } };
+    const before = await gateway.siriusCalls();
+    for (const first of [{ extensions }, { documentId: hash }]) {
+      const unknown = await gateway.post(ENDPOINT, JSON.stringify(first));
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      const retried = await gateway.post(ENDPOINT, JSON.stringify({ ...first, query: AD_HOC }));
+      expect(retried.status).toBe(400);
+      expect(retried.body.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+      // Still unknown afterwards.
+      expect((await gateway.post(ENDPOINT, JSON.stringify(first))).body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    }
+    expect(await gateway.siriusCalls()).toBe(before);
+  });
+
   it('refuses an ad-hoc query, before Sirius is asked', async () => {
     const before = await gateway.siriusCalls();
     const { status, body } = await gateway.graphql(ENDPOINT, { query: AD_HOC });
