@@ -8,15 +8,18 @@ export interface FixtureLpa {
   json: Record<string, unknown>;
 }
 
+/** A JSON file as given, or every `.json` file in a folder, in name order: how fixtures are named. */
+export function jsonFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(path, name));
+}
+
 /** Reads a JSON file, or every `.json` file in a folder, each an array of LPAs in Sirius's shape. */
 export function loadFixtures(path: string): FixtureLpa[] {
-  const files = statSync(path).isDirectory()
-    ? readdirSync(path)
-        .filter((name) => name.endsWith('.json'))
-        .sort()
-        .map((name) => join(path, name))
-    : [path];
-  return files.flatMap((file) => {
+  return jsonFiles(path).flatMap((file) => {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (!Array.isArray(parsed)) throw new Error(`${file}: expected a JSON array of LPAs`);
     return parsed.map((item: unknown, index) => toFixture(item, `${file}[${index}]`));

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { lpaUpdatedEvent, type LpaUpdatedEvent } from '../events/lpa-updated-event';
-import { LPA_STORE_UID_PATTERN, loadLpaDocuments } from './lpa-store-documents';
+import { loadLpaDocuments } from './lpa-store-documents';
+import { LPA_STORE_UID_FORMAT } from '../lpa-store/lpa-store-uid';
 import { LpaStoreFaultState, LpaStoreFaultsSchema } from './lpa-store-faults';
 import { verifyLpaStoreJwt } from './lpa-store-jwt-verifier';
 import { applyUpdate, LpaUpdateRefused, type Json, type JsonObject } from './lpa-store-lifecycle';
@@ -73,7 +74,7 @@ export const LOCAL_LPA_STORE_CREDENTIALS = { accessKeyId: 'local-lpa-store-key',
 const MAX_UIDS = 100;
 
 // OpenAPI's GetList; extra fields are ignored, as the store's Go decoder ignores them.
-const GetListSchema = z.object({ uids: z.array(z.string().regex(LPA_STORE_UID_PATTERN, 'invalid uid format')).max(MAX_UIDS) });
+const GetListSchema = z.object({ uids: z.array(z.string().regex(LPA_STORE_UID_FORMAT, 'invalid uid format')).max(MAX_UIDS) });
 
 // OpenAPI's Update: a type and JSON-pointer changes (`old` optional here; the store's rules decide
 // the rest, in lpa-store-lifecycle.ts). Extra fields ignored, as above.
@@ -144,7 +145,7 @@ export async function startLpaStoreSimulator(options: LpaStoreSimulatorOptions):
 
     if (route === 'GET /lpas/{uid}') {
       const uid = decoded(lpaPath![1]!);
-      if (uid === null || !LPA_STORE_UID_PATTERN.test(uid)) return send(res, 400, invalidRequest([{ source: '/uid', detail: 'invalid uid format' }]));
+      if (uid === null || !LPA_STORE_UID_FORMAT.test(uid)) return send(res, 400, invalidRequest([{ source: '/uid', detail: 'invalid uid format' }]));
       const lpa = byUid.get(uid);
       return lpa ? send(res, 200, lpa) : send(res, 404, NOT_FOUND);
     }

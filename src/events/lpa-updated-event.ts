@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LPA_STORE_UID_FORMAT } from '../lpa-store/lpa-store-uid';
 
 // The LPA Store's `lpa-updated` event as EventBridge delivers it (fixtures/lpa-store/events/
 // lpa-updated/): source `opg.poas.lpastore`, detail-type `lpa-updated`, detail `{uid, changeType}`
@@ -14,7 +15,7 @@ export const LpaUpdatedEventSchema = z.object({
   /** When the store made the change (EventBridge's `time`, RFC 3339). */
   time: z.iso.datetime({ offset: true }),
   detail: z.object({
-    uid: z.string().regex(/^M(-[0-9]{4}){3}$/),
+    uid: z.string().regex(LPA_STORE_UID_FORMAT),
     changeType: z.string().min(1).max(100),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDocument } from '../upstream/document-schema';
+import { LPA_STORE_UID_FORMAT } from './lpa-store-uid';
 
 // The LPA Store's LPA document, as `GET /lpas/{uid}` answers it (and each entry of `POST /lpas`):
 // ../shared/fixtures/lpa-store/schemas/2024-10/lpa.json over donor-details-partial.json. Validated at
@@ -22,9 +23,6 @@ const listOf = <T extends z.ZodType>(item: T) =>
     .nullable()
     .default(null)
     .transform((items) => items ?? []);
-
-/** The store's pattern (openapi.yaml). The check digit is checked on the way in (lpa-store-uid.ts), not here. */
-const LPA_STORE_UID = /^M-\d{4}-\d{4}-\d{4}$/;
 
 const LpaStoreAddressSchema = z.object({
   line1: text,
@@ -87,7 +85,8 @@ const LpaStoreCertificateProviderSchema = z.object({
 const LpaStoreFileSchema = z.object({ filename: text });
 
 export const LpaStoreLpaSchema = z.object({
-  uid: z.string().regex(LPA_STORE_UID),
+  // The format only: the check digit is checked on the way in (lpa-store-uid.ts), not in documents.
+  uid: z.string().regex(LPA_STORE_UID_FORMAT),
   // Any string: the schema lists statuses never produced today (de-registered, suspended) and may add more.
   status: z.string(),
   /** A date, or (as real records carry it) a full timestamp, or null before registration. */

@@ -12,6 +12,12 @@
 
 const FORMS = /^M-(\d{4})-(\d{4})-(\d{4})$|^M(\d{4})(\d{4})(\d{4})$/;
 
+/**
+ * The store's own pattern for a uid (its openapi.yaml, `M(-[0-9]{4}){3}`), anchored: the form its
+ * documents and events carry. It does not check the check digit (parseLpaStoreUid does).
+ */
+export const LPA_STORE_UID_FORMAT = /^M(-\d{4}){3}$/;
+
 // Damm's totally anti-symmetric quasigroup of order 10 (rows: interim digit, columns: next digit).
 // Any single wrong digit, and any swap of two adjacent digits, changes the result.
 const DAMM = [

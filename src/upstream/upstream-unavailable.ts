@@ -1,5 +1,3 @@
-import { GraphQLError } from 'graphql';
-
 /**
  * An upstream could not give an answer we can use: a 5xx, a timeout, a refused connection, or a
  * body that is not what its contract says. The reason stays in the gateway's logs; consumers only
@@ -19,10 +17,6 @@ export class UpstreamUnavailableError extends Error {
     readonly upstreamStatus?: number,
   ) {
     super(`${code}: ${reason}`);
-  }
-
-  toGraphQLError(): GraphQLError {
-    return new GraphQLError(this.consumerMessage, { extensions: { code: this.code } });
   }
 }
 

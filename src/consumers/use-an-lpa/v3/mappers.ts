@@ -156,7 +156,7 @@ export function fromLpaStore(lpa: LpaStoreLpa): CombinedLpa {
   const attorneys = (wanted: Appointment) => lpa.attorneys.filter((attorney) => appointment(attorney) === wanted).map(storePerson);
   const corporations = (wanted: Appointment) =>
     lpa.trustCorporations.filter((corporation) => appointment(corporation) === wanted).map(storeTrustCorporation);
-  const restrictions = blankToNull(lpa.restrictionsAndConditions);
+  const restrictions = text(lpa.restrictionsAndConditions);
   return {
     uid: lpa.uid,
     source: 'LPA_STORE',
@@ -165,7 +165,7 @@ export function fromLpaStore(lpa: LpaStoreLpa): CombinedLpa {
     applicationType: lpa.channel === 'online' ? 'ONLINE' : lpa.channel === 'paper' ? 'CLASSIC' : null,
     onlineLpaId: null,
     howAttorneysMakeDecisions: storeDecisions(lpa.howAttorneysMakeDecisions),
-    howAttorneysMakeDecisionsDetails: blankToNull(lpa.howAttorneysMakeDecisionsDetails),
+    howAttorneysMakeDecisionsDetails: text(lpa.howAttorneysMakeDecisionsDetails),
     howReplacementAttorneysMakeDecisions: storeDecisions(lpa.howReplacementAttorneysMakeDecisions),
     howReplacementAttorneysStepIn:
       lpa.howReplacementAttorneysStepIn === 'all-can-no-longer-act'
@@ -175,7 +175,7 @@ export function fromLpaStore(lpa: LpaStoreLpa): CombinedLpa {
           : lpa.howReplacementAttorneysStepIn === 'another-way'
             ? 'ANOTHER_WAY'
             : null,
-    howReplacementAttorneysStepInDetails: blankToNull(lpa.howReplacementAttorneysStepInDetails),
+    howReplacementAttorneysStepInDetails: text(lpa.howReplacementAttorneysStepInDetails),
     whenAttorneysCanAct:
       lpa.whenTheLpaCanBeUsed === 'when-has-capacity' ? 'WHEN_REGISTERED' : lpa.whenTheLpaCanBeUsed === 'when-capacity-lost' ? 'LOSS_OF_CAPACITY' : null,
     lifeSustainingTreatment:
@@ -195,7 +195,7 @@ export function fromLpaStore(lpa: LpaStoreLpa): CombinedLpa {
     dispatchDate: null,
     statusDate: null,
     updatedAt: moment(lpa.updatedAt),
-    donor: { ...storePerson(lpa.donor), otherNames: blankToNull(lpa.donor.otherNamesKnownBy) },
+    donor: { ...storePerson(lpa.donor), otherNames: text(lpa.donor.otherNamesKnownBy) },
     attorneys: attorneys('acting'),
     replacementAttorneys: attorneys('waiting-replacement'),
     certificateProviders: lpa.certificateProvider ? [storePerson(lpa.certificateProvider)] : [],
@@ -217,11 +217,11 @@ function storePerson(person: StorePerson): CombinedPerson {
   return {
     uid: person.uid,
     salutation: null,
-    firstNames: blankToNull(person.firstNames),
-    surname: blankToNull(person.lastName),
+    firstNames: text(person.firstNames),
+    surname: text(person.lastName),
     otherNames: null,
     dateOfBirth: calendarDay(person.dateOfBirth ?? null),
-    email: blankToNull(person.email),
+    email: text(person.email),
     addresses: person.address ? [storeAddress(person.address)] : [],
   };
 }
@@ -229,31 +229,26 @@ function storePerson(person: StorePerson): CombinedPerson {
 function storeTrustCorporation(corporation: LpaStoreTrustCorporation): CombinedTrustCorporation {
   return {
     uid: corporation.uid,
-    name: blankToNull(corporation.name),
-    companyNumber: blankToNull(corporation.companyNumber),
-    email: blankToNull(corporation.email),
+    name: text(corporation.name),
+    companyNumber: text(corporation.companyNumber),
+    email: text(corporation.email),
     addresses: corporation.address ? [storeAddress(corporation.address)] : [],
   };
 }
 
 function storeAddress(address: LpaStoreAddress): CombinedAddress {
   return {
-    addressLine1: blankToNull(address.line1),
-    addressLine2: blankToNull(address.line2),
-    addressLine3: blankToNull(address.line3),
-    town: blankToNull(address.town),
+    addressLine1: text(address.line1),
+    addressLine2: text(address.line2),
+    addressLine3: text(address.line3),
+    town: text(address.town),
     county: null,
-    postcode: blankToNull(address.postcode),
+    postcode: text(address.postcode),
     country: null,
-    countryCode: blankToNull(address.country),
+    countryCode: text(address.country),
   };
 }
 
-/** The store writes `""` for some things it does not have (corrections show it); consumers get null. */
-function blankToNull(value: string | null | undefined): string | null {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Dates. The store types `registrationDate` as a date but writes a full timestamp; `signedAt` is
