@@ -1,16 +1,35 @@
-// `npm run synth`: the CloudFormation template, offline, into infra/cdk.out/.
-// The LPA Store, event bus and LPA Store events context (lpaStore*, eventBusArn,
-// lpaStoreEventBusName) is read and checked by the stack itself (infra/context.ts), so that its
-// errors name the key; give it with -c or CDK_CONTEXT_JSON.
+// The CDK app (cdk.json runs it; `npm run synth` offline into infra/cdk.out/).
+// An environment's context is a file, infra/environments/<name>.json, chosen with
+// `-c environment=<name>`; a key given with -c (or CDK_CONTEXT_JSON) wins over the file's.
+// The stack reads and checks its context itself (infra/context.ts and its readers), so that an
+// error names the key the operator typed; nothing here has a default standing in for a real value.
+import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
+import { ContextError } from './context';
 import { SiriusGatewayStack } from './sirius-gateway-stack';
 
 const app = new App({ outdir: 'infra/cdk.out' });
+const name = app.node.tryGetContext('environment') as unknown;
+if (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name)) {
+  throw new ContextError('environment', `must name a file in infra/environments/ (e.g. -c environment=example); got ${JSON.stringify(name)}`);
+}
+const file = JSON.parse(readFileSync(new URL(`./environments/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+for (const [key, value] of Object.entries(file)) {
+  if (key !== '//' && app.node.tryGetContext(key) === undefined) app.node.setContext(key, value);
+}
+const required = (key: string): string => {
+  const value = app.node.tryGetContext(key) as unknown;
+  if (typeof value !== 'string' || value === '') throw new ContextError(key, `is required (in infra/environments/${name}.json or -c ${key}=...)`);
+  return value;
+};
+const concurrency = app.node.tryGetContext('reservedConcurrency') as unknown;
+
 new SiriusGatewayStack(app, 'SiriusGateway', {
-  siriusBaseUrl: app.node.tryGetContext('siriusBaseUrl') ?? 'https://sirius.internal.example',
-  siriusSigningSecretName: app.node.tryGetContext('siriusSigningSecretName') ?? 'sirius-gateway/sirius-jwt-secret',
+  env: { account: required('account'), region: required('region') },
+  siriusBaseUrl: required('siriusBaseUrl'),
+  siriusSigningSecretName: required('siriusSigningSecretName'),
   codePath: 'dist',
-  reservedConcurrency: Number(app.node.tryGetContext('reservedConcurrency') ?? 50),
+  reservedConcurrency: concurrency === undefined ? undefined : Number(concurrency),
   tracesEndpoint: app.node.tryGetContext('tracesEndpoint'),
 });
 app.synth();

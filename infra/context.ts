@@ -135,19 +135,19 @@ export function readLpaStoreEventsContext(node: Node, store: LpaStoreContext | u
 
 // A mistyped key (`lpaStoreBaseURL`, `eventBusName`) would otherwise leave its whole group out
 // silently, and the gateway would deploy without the store: refuse keys of a group's prefix we do not know.
-function refuseUnknownKeys(node: Node, prefix: string, known: readonly string[]): void {
+export function refuseUnknownKeys(node: Node, prefix: string, known: readonly string[]): void {
   for (const key of Object.keys(node.getAllContext())) {
     if (key.startsWith(prefix) && !known.includes(key)) throw new ContextError(key, `is not a context key this stack reads; did you mean one of ${known.join(', ')}?`);
   }
 }
 
-function requiredString(node: Node, key: string, whenMissing: string): string {
+export function requiredString(node: Node, key: string, whenMissing: string): string {
   const value = node.tryGetContext(key) as unknown;
   if (value === undefined) throw new ContextError(key, whenMissing);
   return asString(key, value);
 }
 
-function asString(key: string, value: unknown): string {
+export function asString(key: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ContextError(key, `must be a non-empty string; got ${JSON.stringify(value)}`);
   return value;
 }
@@ -156,6 +156,20 @@ function matching(key: string, value: string, shape: RegExp, described: string):
   const match = shape.exec(value);
   if (!match) throw new ContextError(key, `must be ${described}; got ${JSON.stringify(value)}`);
   return { value, region: match[2]! };
+}
+
+/** An https URL (any path); throws naming the key otherwise. */
+export function httpsUrl(key: string, value: unknown): string {
+  const text = asString(key, value);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ContextError(key, `must be an https URL; got ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== 'https:') throw new ContextError(key, `must be an https URL (calls carry credentials); got ${JSON.stringify(text)}`);
+  if (url.username || url.password) throw new ContextError(key, `must not hold credentials; got a URL with a user name or password`);
+  return text;
 }
 
 // https only: the store takes SigV4 and a bearer JWT, which must never cross the network in clear.
