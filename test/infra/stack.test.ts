@@ -1,40 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consumerSchemas } from '../../src/consumers';
-import { SiriusGatewayStack } from '../../infra/sirius-gateway-stack';
-
-/** The stack as the tests deploy it, with the given CDK context (as `-c key=value` or cdk.json would give it). */
-function stackWith(context: Record<string, unknown>, id = 'Test'): SiriusGatewayStack {
-  const app = new App({ outdir: 'infra/cdk.out', context });
-  return new SiriusGatewayStack(app, id, {
-    env: { account: '123456789012', region: 'eu-west-2' },
-    siriusBaseUrl: 'https://sirius.test.internal',
-    siriusSigningSecretName: 'sirius-gateway/sirius-jwt-secret',
-    codePath: 'dist',
-    reservedConcurrency: 25,
-    throttle: { rateLimit: 100, burstLimit: 200 },
-    tracesEndpoint: 'http://localhost:4318/v1/traces',
-  });
-}
-
-// The LPA Store is another team's API in another account; the bus is this account's.
-const STORE_ACCOUNT = '111122223333';
-const STORE_STAGE_ARN = `arn:aws:execute-api:eu-west-1:${STORE_ACCOUNT}:abcdef1234/production`;
-const STORE_SECRET_ARN = `arn:aws:secretsmanager:eu-west-1:${STORE_ACCOUNT}:secret:lpa-store/jwt-secret-AbC123`;
-const STORE_KEY_ARN = `arn:aws:kms:eu-west-1:${STORE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const EVENT_BUS_ARN = 'arn:aws:events:eu-west-2:123456789012:event-bus/use-an-lpa';
-const STORE_CONTEXT = {
-  lpaStoreBaseUrl: 'https://lpa-store.test.example',
-  lpaStoreApiArn: STORE_STAGE_ARN,
-  lpaStoreJwtSecret: STORE_SECRET_ARN,
-  lpaStoreJwtSecretKmsKeyArn: STORE_KEY_ARN,
-};
-
-/** The bus in this account that the LPA Store's bus forwards its events to. */
-const LPA_STORE_EVENT_BUS = 'lpa-store-events';
+import {
+  actionsOf,
+  EVENT_BUS_ARN,
+  functionRole,
+  idOf,
+  LPA_STORE_EVENT_BUS,
+  stackWith,
+  STORE_ACCOUNT,
+  STORE_CONTEXT,
+  STORE_KEY_ARN,
+  STORE_SECRET_ARN,
+  STORE_STAGE_ARN,
+  statementsOf,
+  statementsOfRole,
+  type Statement,
+} from './support';
 
 let template: Template;
 /** With the LPA Store (secret by complete ARN, with its KMS key) and the event bus. */
@@ -47,48 +31,6 @@ beforeAll(() => {
   withStore = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN }, 'TestWithStore'));
   withEvents = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN, lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, 'TestWithEvents'));
 }, 120_000);
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action?: string | string[];
-  NotAction?: unknown;
-  Resource?: unknown;
-  NotResource?: unknown;
-  Condition?: unknown;
-}
-
-/** Every IAM statement in the template: role policies, inline role policies and managed policies. */
-function statementsOf(t: Template): Statement[] {
-  const documents = [
-    ...Object.values(t.findResources('AWS::IAM::Policy')).map((r) => r.Properties.PolicyDocument),
-    ...Object.values(t.findResources('AWS::IAM::ManagedPolicy')).map((r) => r.Properties.PolicyDocument),
-    ...Object.values(t.findResources('AWS::IAM::Role')).flatMap((r) => (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument)),
-  ] as { Statement: Statement[] }[];
-  return documents.flatMap((document) => document.Statement);
-}
-
-const actionsOf = (statement: Statement) => [statement.Action ?? []].flat();
-
-/** The Lambda's role (the gateway's, or with `events.handler` the events Lambda's), as the function refers to it. */
-function functionRole(t: Template, handler = 'lambda.handler'): { Ref: string } {
-  const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: handler } }));
-  return { Ref: (fn!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0] };
-}
-
-/** The logical id of the one resource of `type` whose id starts with `prefix`. */
-function idOf(t: Template, type: string, prefix: string): string {
-  const ids = Object.keys(t.findResources(type)).filter((id) => id.startsWith(prefix));
-  expect(ids, `${type} ${prefix}*`).toHaveLength(1);
-  return ids[0]!;
-}
-
-/** The statements of the IAM policies attached to `role`. */
-function statementsOfRole(t: Template, role: { Ref: string }): Statement[] {
-  return Object.values(t.findResources('AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([role]))
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-}
 
 describe('infra: the synthesised template', () => {
   it('has the cache table: on demand, TTL on expiresAt, SSE with its own KMS key, point-in-time recovery, kept on delete', () => {

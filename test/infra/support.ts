@@ -1,0 +1,81 @@
+// The stack as test/infra/ synthesises it, and readers of its IAM statements.
+import { App } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
+import { SiriusGatewayStack } from '../../infra/sirius-gateway-stack';
+
+/** Context every environment has (infra/environments/example.json's shape); each test adds to it. */
+export const BASE_CONTEXT: Record<string, unknown> = {};
+
+/** The stack as the tests deploy it, with the given CDK context (as `-c key=value` or cdk.json would give it). */
+export function stackWith(context: Record<string, unknown>, id = 'Test'): SiriusGatewayStack {
+  const app = new App({ outdir: 'infra/cdk.out', context: { ...BASE_CONTEXT, ...context } });
+  return new SiriusGatewayStack(app, id, {
+    env: { account: '123456789012', region: 'eu-west-2' },
+    siriusBaseUrl: 'https://sirius.test.internal',
+    siriusSigningSecretName: 'sirius-gateway/sirius-jwt-secret',
+    codePath: 'dist',
+    reservedConcurrency: 25,
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    tracesEndpoint: 'http://localhost:4318/v1/traces',
+  });
+}
+
+// The LPA Store is another team's API in another account; the bus is this account's.
+export const STORE_ACCOUNT = '111122223333';
+export const STORE_STAGE_ARN = `arn:aws:execute-api:eu-west-1:${STORE_ACCOUNT}:abcdef1234/production`;
+export const STORE_SECRET_ARN = `arn:aws:secretsmanager:eu-west-1:${STORE_ACCOUNT}:secret:lpa-store/jwt-secret-AbC123`;
+export const STORE_KEY_ARN = `arn:aws:kms:eu-west-1:${STORE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+export const EVENT_BUS_ARN = 'arn:aws:events:eu-west-2:123456789012:event-bus/use-an-lpa';
+export const STORE_CONTEXT = {
+  lpaStoreBaseUrl: 'https://lpa-store.test.example',
+  lpaStoreApiArn: STORE_STAGE_ARN,
+  lpaStoreJwtSecret: STORE_SECRET_ARN,
+  lpaStoreJwtSecretKmsKeyArn: STORE_KEY_ARN,
+};
+
+/** The bus in this account that the LPA Store's bus forwards its events to. */
+export const LPA_STORE_EVENT_BUS = 'lpa-store-events';
+
+export interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Condition?: unknown;
+}
+
+/** Every IAM statement in the template: role policies, inline role policies and managed policies. */
+export function statementsOf(t: Template): Statement[] {
+  const documents = [
+    ...Object.values(t.findResources('AWS::IAM::Policy')).map((r) => r.Properties.PolicyDocument),
+    ...Object.values(t.findResources('AWS::IAM::ManagedPolicy')).map((r) => r.Properties.PolicyDocument),
+    ...Object.values(t.findResources('AWS::IAM::Role')).flatMap((r) => (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument)),
+  ] as { Statement: Statement[] }[];
+  return documents.flatMap((document) => document.Statement);
+}
+
+export const actionsOf = (statement: Statement) => [statement.Action ?? []].flat();
+
+/** The Lambda's role (the gateway's, or with `events.handler` the events Lambda's), as the function refers to it. */
+export function functionRole(t: Template, handler = 'lambda.handler'): { Ref: string } {
+  const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Handler: handler } }));
+  return { Ref: (fn!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0] };
+}
+
+/** The logical id of the one resource of `type` whose id starts with `prefix`. */
+export function idOf(t: Template, type: string, prefix: string): string {
+  const ids = Object.keys(t.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids, `${type} ${prefix}*`).toHaveLength(1);
+  return ids[0]!;
+}
+
+/** The statements of the IAM policies attached to `role`. */
+export function statementsOfRole(t: Template, role: { Ref: string }): Statement[] {
+  return Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([role]))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
