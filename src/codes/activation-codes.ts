@@ -79,13 +79,14 @@ export class ActivationCodes {
   private async createOne({ lpaUid, actorUid, dateOfBirth }: CodeRequest): Promise<CreatedCode> {
     const createdAt = this.now();
     const validUntil = createdAt + this.policy.validDays * 24 * 3600 * 1000;
+    const keyId = await this.secrets.keyId();
     const dateOfBirthHash = await this.secrets.dateOfBirthHash(lpaUid, actorUid, dateOfBirth);
     for (let attempt = 0; attempt < MAX_COLLISION_RETRIES; attempt++) {
       const code = generateActivationCode();
       const codeHash = await this.secrets.codeHash(code);
-      const record: CodeRecord = { codeHash, lpaUid, actorUid, dateOfBirthHash, status: 'active', createdAt, validUntil };
+      const record = { codeHash, lpaUid, actorUid, dateOfBirthHash, status: 'active', createdAt, validUntil, keyId } satisfies CodeRecord;
       if (!(await this.store.putCode(record))) continue;
-      const previous = await this.store.setCurrent(lpaUid, actorUid, codeHash, validUntil);
+      const previous = await this.store.setCurrent(lpaUid, actorUid, codeHash, validUntil, keyId);
       if (previous && previous !== codeHash) await this.store.leaveActive(previous, 'revoked', createdAt);
       this.counted('create', 'created');
       return { lpaUid, actorUid, code, createdAt, validUntil };
@@ -153,7 +154,9 @@ export class ActivationCodes {
     const guess = await this.attempts.guess(codeHash, async () => {
       const found = await this.store.getCode(codeHash);
       const dateOfBirthHash = await this.secrets.dateOfBirthHash(lpaUid, found?.actorUid ?? '-', dateOfBirth);
-      return found && found.lpaUid === lpaUid && found.dateOfBirthHash === dateOfBirthHash ? found : undefined;
+      // An item without a keyId predates key ids: it was written under the current (only) key.
+      const ourKey = found?.keyId === undefined || found.keyId === (await this.secrets.keyId());
+      return found && ourKey && found.lpaUid === lpaUid && found.dateOfBirthHash === dateOfBirthHash ? found : undefined;
     });
     if (guess.kind === 'locked') return { check: { outcome: 'too-many-attempts', retryAfterSeconds: guess.retryAfterSeconds } };
     if (guess.kind === 'no-match') return { check: { outcome: 'no-match' } };

@@ -15,6 +15,24 @@ import {
 //   idem#<digest>               idempotency records (src/mutations/idempotency-store.ts)
 // Keys and attributes hold uids, keyed digests (code-secrets.ts) and sealed results: never a
 // code, a date of birth, or an unkeyed hash of either.
+//
+// Key ids. Every code# and actor# item (and idem# item) holds `keyId`, the id of the secret its
+// digests were made under (CodeSecrets.keyId). An item without one was written before key ids
+// existed, under the one secret there has ever been: it is read as the current key's. An item
+// whose keyId is another key's never matches (its digests cannot be checked with this key).
+// The secret keying the digests can then be replaced without invalidating printed codes:
+//   - the secret becomes a list of keys, newest first, each with its id (still HKDF-derived);
+//   - a new code, actor pointer or idempotency record is written under the newest key only;
+//   - a check computes the code's digest under each known key, newest first, and takes the first
+//     code# item found whose keyId is that key's (or, with no keyId, the oldest key's, the one
+//     items were written under before key ids); the date of birth is then compared under that
+//     same key, and the actor pointer against that item's own hash;
+//   - fail# and rate# items are counters living minutes, keyed by the digest under the newest key
+//     (one item per code whatever key made it); a new key restarts them once, no more;
+//   - idem# items live 24 hours: one sealed under an older key is opened with it, or after a day
+//     of the new key there are none;
+//   - an old key is dropped once no code# item holding its keyId can still be used (validUntil
+//     passed for all of them: CODES_VALID_DAYS after the new key's first write), never earlier.
 // Every state change is a conditional write, so two concurrent requests can never both use, or
 // use and revoke, one code. There are no transactions (dynalite has none): the actor's pointer
 // decides which code is current, so a code orphaned by a crash mid-create can never be used.
@@ -33,6 +51,8 @@ export interface CodeRecord {
   revokedAt?: number;
   /** Which idempotency key used it (a keyed digest), so that its own retry is told it succeeded. */
   usedBy?: string;
+  /** The id of the key its digests were made under; absent on items written before key ids: the current key. */
+  keyId?: string;
 }
 
 /** Items outlive their codes by this much, so that "expired" and "used" can still be told. */
@@ -48,7 +68,7 @@ export class CodeStore {
   ) {}
 
   /** False if the hash is taken (a collision: the caller draws another code). */
-  async putCode(record: CodeRecord): Promise<boolean> {
+  async putCode(record: CodeRecord & { keyId: string }): Promise<boolean> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -58,6 +78,7 @@ export class CodeStore {
             lpaUid: s(record.lpaUid),
             actorUid: s(record.actorUid),
             dateOfBirthHash: s(record.dateOfBirthHash),
+            keyId: s(record.keyId),
             status: s(record.status),
             createdAt: n(record.createdAt),
             validUntil: n(record.validUntil),
@@ -87,18 +108,19 @@ export class CodeStore {
       ...(Item.usedAt?.N ? { usedAt: Number(Item.usedAt.N) } : {}),
       ...(Item.revokedAt?.N ? { revokedAt: Number(Item.revokedAt.N) } : {}),
       ...(Item.usedBy?.S ? { usedBy: Item.usedBy.S } : {}),
+      ...(Item.keyId?.S ? { keyId: Item.keyId.S } : {}),
     };
   }
 
-  /** Makes `codeHash` the actor's current code; returns the one it replaced. */
-  async setCurrent(lpaUid: string, actorUid: string, codeHash: string, validUntil: number): Promise<string | undefined> {
+  /** Makes `codeHash` (a digest under key `keyId`) the actor's current code; returns the one it replaced. */
+  async setCurrent(lpaUid: string, actorUid: string, codeHash: string, validUntil: number, keyId: string): Promise<string | undefined> {
     const { Attributes } = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: { pk: s(actorKey(lpaUid, actorUid)) },
-        UpdateExpression: 'SET codeHash = :hash, #ttl = :ttl',
+        UpdateExpression: 'SET codeHash = :hash, keyId = :keyId, #ttl = :ttl',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':hash': s(codeHash), ':ttl': n(expiry(validUntil)) },
+        ExpressionAttributeValues: { ':hash': s(codeHash), ':keyId': s(keyId), ':ttl': n(expiry(validUntil)) },
         ReturnValues: 'UPDATED_OLD',
       }),
     );

@@ -8,6 +8,17 @@ import type { IssuerConfig } from '../auth/token-verifier';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
+/**
+ * Production's upstreams are https. The one exception is a loopback address, where nothing crosses
+ * a network (the benchmarks run the production configuration against simulators on 127.0.0.1).
+ */
+function isHttpsOrLoopback(url: string | undefined): boolean {
+  if (url === undefined) return true;
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'https:') return true;
+  return protocol === 'http:' && (hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname));
+}
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -99,6 +110,19 @@ const EnvSchema = z
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default('sirius-gateway'),
+    // Set by the Lambda runtime: where nothing scrapes /metrics, metrics go to the log (EMF).
+    AWS_LAMBDA_FUNCTION_NAME: z.string().min(1).optional(),
+    EMBEDDED_METRICS: z.enum(['true', 'false']).optional(),
+  })
+  // Production's upstreams carry personal data and signed credentials: never in clear. (Not the
+  // OTLP endpoint: an ADOT collector beside the function listens on http://localhost by design.)
+  .refine((env) => env.NODE_ENV !== 'production' || isHttpsOrLoopback(env.SIRIUS_BASE_URL), {
+    path: ['SIRIUS_BASE_URL'],
+    message: 'must be an https:// URL when NODE_ENV=production (http only to a loopback address)',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || isHttpsOrLoopback(env.LPA_STORE_BASE_URL), {
+    path: ['LPA_STORE_BASE_URL'],
+    message: 'must be an https:// URL when NODE_ENV=production (http only to a loopback address)',
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.SIRIUS_BASE_URL !== undefined, {
     path: ['SIRIUS_BASE_URL'],
@@ -279,6 +303,12 @@ export interface GatewayConfig {
   metrics: { port: number | undefined };
   /** One readiness probe answers every caller for `cacheMs`; each dependency has `deadlineMs`. */
   readiness: { cacheMs: number; deadlineMs: number };
+  /**
+   * Metrics as CloudWatch Embedded Metric Format log lines (src/observability/embedded-metrics.ts):
+   * EMBEDDED_METRICS, by default on in Lambda (AWS_LAMBDA_FUNCTION_NAME set), where nothing scrapes
+   * /metrics, and off elsewhere.
+   */
+  embeddedMetrics: boolean;
 }
 
 export class ConfigError extends Error {
@@ -419,5 +449,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     },
     metrics: { port: e.METRICS_PORT ?? (embedded ? undefined : 9464) },
     readiness: { cacheMs: e.READINESS_CACHE_SECONDS * 1000, deadlineMs: e.READINESS_DEADLINE_MS },
+    embeddedMetrics: e.EMBEDDED_METRICS === undefined ? e.AWS_LAMBDA_FUNCTION_NAME !== undefined : e.EMBEDDED_METRICS === 'true',
   };
 }

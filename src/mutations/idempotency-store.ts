@@ -28,6 +28,8 @@ import type { Logger } from '../logger';
 // birth, which a plain hash would give away to anyone hashing the 46,000 days since 1900.
 
 export interface IdempotencySecrets {
+  /** The id of the key the digests and seals are made under, kept on each record (see code-store.ts). */
+  keyId(): Promise<string>;
   /** A keyed digest (HMAC) of text that may hold personal data. */
   fingerprint(text: string): Promise<string>;
   seal(plaintext: string): Promise<string>;
@@ -73,6 +75,7 @@ export class IdempotencyStore {
     const keyDigest = await this.secrets.fingerprint(`key:${scope}\n${key}`);
     const pk = { S: `idem#${keyDigest}` };
     const fingerprint = await this.secrets.fingerprint(`input:${canonicalJson(input)}`);
+    const keyId = await this.secrets.keyId();
     const attempt = randomUUID();
     const now = this.now();
     try {
@@ -82,6 +85,7 @@ export class IdempotencyStore {
           Item: {
             pk,
             fingerprint: { S: fingerprint },
+            keyId: { S: keyId },
             state: { S: 'pending' },
             attempt: { S: attempt },
             leaseUntil: { N: String(now + this.options.leaseSeconds * 1000) },

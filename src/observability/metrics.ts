@@ -6,9 +6,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 // fixed lists.
 
 import type { CacheResult, ReadObserver, ReadOutcome } from './read-observer';
+import type { AuthenticationRefusedReason, EmbeddedMetrics } from './embedded-metrics';
+import type { RequestStats } from './request-stats';
 
+// Where nothing scrapes /metrics (Lambda), `embedded` also writes the alarmed-on ones to the log as
+// CloudWatch Embedded Metric Format lines, recorded here beside their Prometheus twins.
 
-export function createMetrics(options: { circuitState: () => 'closed' | 'open' | 'half-open' }) {
+export function createMetrics(options: { circuitState: () => 'closed' | 'open' | 'half-open'; embedded?: EmbeddedMetrics }) {
+  const { embedded } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -79,6 +84,12 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     labelNames: ['operation', 'outcome'] as const,
     registers: [registry],
   });
+  const authenticationsRefused = new Counter({
+    name: 'gateway_authentications_refused_total',
+    help: 'Requests refused at authentication, by reason (missing-token, not-bearer-jwt, invalid-token, unregistered-client, unregistered-iam-principal)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'gateway_sirius_circuit_open',
     help: 'Sirius circuit breaker: 0 closed, 0.5 half-open, 1 open',
@@ -92,11 +103,12 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
   return {
     registry,
     /** `operation`: a registered document's name, `ad-hoc`, or undefined when none ran (`none`). */
-    request(labels: { consumer?: string; version?: string; operation?: string; status: number; seconds: number }) {
+    request(labels: { consumer?: string; version?: string; operation?: string; status: number; seconds: number; stats?: RequestStats }) {
       const consumer = labels.consumer ?? 'none';
       const version = labels.version ?? 'none';
       requests.inc({ consumer, version, operation: labels.operation ?? 'none', status: String(labels.status) });
       duration.observe({ consumer, version }, labels.seconds);
+      embedded?.request(consumer, version, labels.status, labels.seconds * 1000, labels.stats);
     },
     /** Reads of any upstream; Sirius's also keep their released metric (one read is one call there). */
     reads: {
@@ -113,7 +125,14 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     },
     cacheWriteFault: (reason: 'fault' | 'too-large') => cacheWriteFaults.inc({ reason }),
     invalidAnswer: (upstream: string, reason: string) => invalidAnswers.inc({ upstream, reason }),
-    activationCode: (operation: string, outcome: string) => activationCodes.inc({ operation, outcome }),
+    activationCode(operation: string, outcome: string) {
+      activationCodes.inc({ operation, outcome });
+      embedded?.codeOutcome(operation, outcome);
+    },
+    authenticationRefused(reason: AuthenticationRefusedReason) {
+      authenticationsRefused.inc({ reason });
+      embedded?.authenticationRefused(reason);
+    },
   };
 }
 

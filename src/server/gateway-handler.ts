@@ -88,6 +88,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
         operation: log.operation as string | undefined,
         status: response.status,
         seconds,
+        stats,
       });
     }
     return response;

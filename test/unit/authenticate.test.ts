@@ -49,3 +49,34 @@ describe('authentication by verified IAM principal', () => {
     expect(result).toMatchObject({ ok: false, status: 403, code: 'FORBIDDEN' });
   });
 });
+
+describe('each refusal is reported once, by its fixed reason (metrics), never with the token', () => {
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+  const verifier = (clientId: string | undefined): TokenVerifier => ({
+    hydrate: async () => undefined,
+    verify: async () => {
+      if (clientId === undefined) throw new Error('signature verification failed');
+      return { clientId, scopes: new Set(['lpa.read']), expiresAt: Math.floor(Date.now() / 1000) + 60 };
+    },
+  });
+  async function refusalsOf(credentials: Parameters<ReturnType<typeof createAuthenticator>>[0], clientId?: string) {
+    const reasons: unknown[] = [];
+    const result = await createAuthenticator(verifier(clientId), registry, createLogger('silent'), (reason) => void reasons.push(reason))(credentials);
+    return { result, reasons };
+  }
+
+  it('missing-token, not-bearer-jwt, invalid-token, unregistered-client, unregistered-iam-principal', async () => {
+    expect(await refusalsOf({ authorization: undefined })).toMatchObject({ result: { ok: false, status: 401 }, reasons: ['missing-token'] });
+    expect(await refusalsOf({ authorization: `Basic ${JWT}` })).toMatchObject({ result: { ok: false, status: 401 }, reasons: ['not-bearer-jwt'] });
+    expect(await refusalsOf({ authorization: `Bearer ${JWT}` })).toMatchObject({ result: { ok: false, status: 401 }, reasons: ['invalid-token'] });
+    expect(await refusalsOf({ authorization: `Bearer ${JWT}` }, 'someone-else')).toMatchObject({ result: { ok: false, status: 403 }, reasons: ['unregistered-client'] });
+    expect(await refusalsOf({ authorization: undefined, iamPrincipalArn: 'arn:aws:sts::123456789012:assumed-role/someone-else/s' })).toMatchObject({
+      result: { ok: false, status: 403 },
+      reasons: ['unregistered-iam-principal'],
+    });
+  });
+
+  it('an accepted caller reports nothing', async () => {
+    expect(await refusalsOf({ authorization: undefined, iamPrincipalArn: 'arn:aws:sts::123456789012:assumed-role/use-an-lpa-api/s' })).toMatchObject({ result: { ok: true }, reasons: [] });
+  });
+});

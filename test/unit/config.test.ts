@@ -94,4 +94,75 @@ describe('configuration', () => {
     expect(set.codes).toMatchObject({ lettersPerActorPerDay: 1, lettersPerMinutePerCaller: 10, idempotencyLeaseSeconds: 1 });
     expect(() => loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '0' })).toThrow(/IDEMPOTENCY_LEASE_SECONDS="0"/);
   });
+
+  describe('upstreams in production', () => {
+    // Everything production needs but the upstreams' URLs.
+    const production = {
+      NODE_ENV: 'production',
+      AUTH_ISSUER: 'cognito',
+      COGNITO_USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      CALLER_REGISTRY_JSON: '{"callers":[]}',
+      CACHE_TABLE_NAME: 'sirius-gateway-cache',
+      CODES_TABLE_NAME: 'sirius-gateway-codes',
+      CODES_SECRET_NAME: 'sirius-gateway/codes-secret',
+      SIRIUS_SIGNING_SECRET_NAME: 'sirius-gateway/sirius-jwt-secret',
+      LPA_STORE_JWT_SECRET_NAME: 'sirius-gateway/lpa-store-jwt-secret',
+    };
+    const problemsOf = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).problems;
+      }
+    };
+
+    it('are https: an http:// SIRIUS_BASE_URL or LPA_STORE_BASE_URL is refused at load, naming the variable and its value', () => {
+      expect(problemsOf({ ...production, SIRIUS_BASE_URL: 'http://sirius.example.internal' })).toEqual([
+        'SIRIUS_BASE_URL="http://sirius.example.internal": must be an https:// URL when NODE_ENV=production (http only to a loopback address)',
+      ]);
+      expect(problemsOf({ ...production, SIRIUS_BASE_URL: 'https://sirius.example.internal', LPA_STORE_BASE_URL: 'http://lpa-store.example' })).toEqual([
+        'LPA_STORE_BASE_URL="http://lpa-store.example": must be an https:// URL when NODE_ENV=production (http only to a loopback address)',
+      ]);
+      // Both at once: each is named.
+      const both = problemsOf({ ...production, SIRIUS_BASE_URL: 'http://sirius.example.internal', LPA_STORE_BASE_URL: 'HTTP://lpa-store.example' });
+      expect(both).toHaveLength(2);
+      expect(both.join('\n')).toMatch(/^SIRIUS_BASE_URL=.*https/m);
+      expect(both.join('\n')).toMatch(/^LPA_STORE_BASE_URL=.*https/m);
+      // A host that merely starts like a loopback name is a network host.
+      expect(problemsOf({ ...production, SIRIUS_BASE_URL: 'http://localhost.example.com' })).toHaveLength(1);
+      expect(problemsOf({ ...production, SIRIUS_BASE_URL: 'http://127.0.0.1.nip.io' })).toHaveLength(1);
+    });
+
+    it('refuses any other scheme everywhere', () => {
+      expect(problemsOf({ SIRIUS_BASE_URL: 'ftp://sirius.example.internal' }).join('\n')).toMatch(/^SIRIUS_BASE_URL="ftp:/m);
+      expect(problemsOf({ ...production, SIRIUS_BASE_URL: 'ws://sirius.example.internal' }).join('\n')).toMatch(/^SIRIUS_BASE_URL="ws:/m);
+    });
+
+    it('accepts https, and http only to a loopback address (nothing crosses a network: the benchmarks)', () => {
+      const config = loadConfig({ ...production, SIRIUS_BASE_URL: 'https://sirius.example.internal', LPA_STORE_BASE_URL: 'https://lpa-store.example' });
+      expect(config).toMatchObject({ production: true, sirius: { baseUrl: 'https://sirius.example.internal' }, lpaStore: { baseUrl: 'https://lpa-store.example' } });
+      for (const loopback of ['http://127.0.0.1:4010', 'http://localhost:4010', 'http://[::1]:4010']) {
+        expect(loadConfig({ ...production, SIRIUS_BASE_URL: loopback, LPA_STORE_BASE_URL: loopback }).sirius.baseUrl).toBe(loopback);
+      }
+    });
+
+    it('leaves http alone outside production (the embedded simulators), and the OTLP endpoint alone in production (a local collector)', () => {
+      const development = { ...production, NODE_ENV: 'development' };
+      const config = loadConfig({ ...development, SIRIUS_BASE_URL: 'http://sirius.example.internal', LPA_STORE_BASE_URL: 'http://lpa-store.example' });
+      expect(config.sirius.baseUrl).toBe('http://sirius.example.internal');
+      expect(config.lpaStore.baseUrl).toBe('http://lpa-store.example');
+      const traced = loadConfig({ ...production, SIRIUS_BASE_URL: 'https://sirius.example.internal', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector.example:4318/v1/traces' });
+      expect(traced.tracing.endpoint).toBe('http://collector.example:4318/v1/traces');
+    });
+  });
+
+  it('writes metrics to the log (EMF) in Lambda by default, and elsewhere only when asked', () => {
+    expect(loadConfig({}).embeddedMetrics).toBe(false);
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'sirius-gateway' }).embeddedMetrics).toBe(true);
+    expect(loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'sirius-gateway', EMBEDDED_METRICS: 'false' }).embeddedMetrics).toBe(false);
+    expect(loadConfig({ EMBEDDED_METRICS: 'true' }).embeddedMetrics).toBe(true);
+    expect(() => loadConfig({ EMBEDDED_METRICS: 'yes' })).toThrow(/EMBEDDED_METRICS="yes"/);
+  });
 });

@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_CALLERS } from '../../src/dev/dev-callers';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
+import { EMBEDDED_METRICS_MESSAGE } from '../../src/observability/embedded-metrics';
+import { expectValidEmf } from '../support/emf';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+
+// The Lambda entry (src/lambda.ts's `handler`), in its own Node process configured as a Lambda
+// function is (AWS_LAMBDA_FUNCTION_NAME set, so EMF is on by default), against a test gateway's
+// simulator, dynalite and codes table. Its stdout is what CloudWatch Logs would receive: the EMF
+// lines are read from it.
+
+const CASE_MANAGEMENT = '/sirius-case-management/v1/graphql';
+const USE_AN_LPA = '/use-an-lpa/v2/graphql';
+const LPA = '7000-0000-0047';
+const ACTOR = '7000-0000-0799';
+const DOB = '1948-11-01';
+const WRONG_DOB = '1937-04-23';
+const VALIDATE = `mutation ($code: String!, $lpaUid: LpaUid!, $dateOfBirth: Date!) { validateActivationCode(code: $code, lpaUid: $lpaUid, dateOfBirth: $dateOfBirth) {
+  __typename ... on ActivationCodeRefused { reason } } }`;
+
+let gateway: TestGateway;
+let env: Record<string, string>;
+let dir: string;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-emf-'));
+  writeFileSync(join(dir, 'callers.json'), JSON.stringify(DEV_CALLERS));
+  env = {
+    PATH: process.env.PATH ?? '',
+    AWS_LAMBDA_FUNCTION_NAME: 'sirius-gateway-test',
+    LOG_LEVEL: 'info',
+    SIRIUS_BASE_URL: gateway.siriusUrl,
+    SIRIUS_SIGNING_SECRET: gateway.embedded!.siriusSigningSecret,
+    CACHE_TABLE_NAME: gateway.embedded!.cacheTable.tableName,
+    DYNAMODB_ENDPOINT: gateway.embedded!.cacheTable.endpoint,
+    CODES_TABLE_NAME: gateway.embedded!.codesTable.tableName,
+    CODES_SECRET: gateway.embedded!.codesSecret,
+    CODES_LOCK_AFTER_FAILURES: '2',
+    AUTH_ISSUER: 'oidc',
+    OIDC_ISSUER: DEV_ISSUER,
+    OIDC_AUDIENCE: DEV_AUDIENCE,
+    OIDC_JWKS_URI: gateway.embedded!.issuer.jwksUri,
+    CALLER_REGISTRY_FILE: join(dir, 'callers.json'),
+    // These events send ad-hoc documents; trusted documents are not what this test is about.
+    TRUSTED_DOCUMENTS: 'allow',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  };
+}, 60_000);
+afterAll(() => gateway.close());
+
+/** Invokes src/lambda.ts's handler with each event, in order, in one fresh process: its answers and its stdout lines. */
+async function invoke(events: unknown[], extraEnv: Record<string, string> = {}): Promise<{ results: { statusCode: number; body: string }[]; lines: string[] }> {
+  const resultsFile = join(dir, `results-${Math.random().toString(36).slice(2)}.json`);
+  const script = `
+    const { writeFileSync } = await import('node:fs');
+    const { handler } = await import(${JSON.stringify(join(process.cwd(), 'src/lambda.ts'))});
+    const events = JSON.parse(process.env.EVENTS);
+    const results = [];
+    for (const event of events) results.push(await handler(event));
+    writeFileSync(process.env.RESULTS_FILE, JSON.stringify(results));
+    process.exit(0); // a Lambda instance never exits by itself: its clients keep connections open`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...env, ...extraEnv, EVENTS: JSON.stringify(events), RESULTS_FILE: resultsFile },
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return { results: JSON.parse(readFileSync(resultsFile, 'utf8')), lines: stdout.split('\n').filter((line) => line.startsWith('{')) };
+}
+
+const post = (path: string, headers: Record<string, string>, body: unknown) => ({
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: path,
+  rawQueryString: '',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+  isBase64Encoded: false,
+  requestContext: { stage: '$default', http: { method: 'POST', path }, requestId: 'emf-test' },
+});
+
+const emfLines = (lines: string[]) => lines.filter((line) => (JSON.parse(line) as { _aws?: unknown })._aws !== undefined);
+
+describe('the Lambda entry writes CloudWatch embedded metrics', () => {
+  it('a TOO_MANY_ATTEMPTS outcome and a refused token each produce their EMF line, every request one, and none carries personal data', async () => {
+    // The code is created through the test gateway: the same table and secret as the function's.
+    const created = await gateway.graphql(CASE_MANAGEMENT, {
+      query: 'mutation ($input: [CreateActivationCodeInput!]!) { createActivationCodes(input: $input) { code } }',
+      variables: { input: [{ lpaUid: LPA, actorUid: ACTOR, dateOfBirth: DOB }] },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const code = created.body.data?.createActivationCodes[0].code as string;
+    const token = await gateway.token('use-an-lpa');
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+    const check = (dateOfBirth: string) => post(USE_AN_LPA, { authorization: `Bearer ${token}` }, { query: VALIDATE, variables: { code, lpaUid: LPA, dateOfBirth } });
+
+    const { results, lines } = await invoke([
+      check(WRONG_DOB),
+      check(WRONG_DOB),
+      check(DOB), // locked after two failures, even with the right date of birth
+      post(USE_AN_LPA, { authorization: `Bearer ${forged}` }, { query: VALIDATE, variables: { code, lpaUid: LPA, dateOfBirth: DOB } }),
+    ]);
+    const reasons = results.slice(0, 3).map((result) => JSON.parse(result.body).data.validateActivationCode.reason);
+    expect(reasons).toEqual(['NO_MATCH', 'NO_MATCH', 'TOO_MANY_ATTEMPTS']);
+    expect(results[3]!.statusCode).toBe(401);
+
+    const emf = emfLines(lines);
+    for (const line of emf) expectValidEmf(line);
+    const parsed = emf.map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const line of parsed) expect(line.msg).toBe(EMBEDDED_METRICS_MESSAGE);
+    const outcomes = parsed.filter((line) => 'CodeOutcomes' in line);
+    expect(outcomes.map((line) => [line.Operation, line.Outcome, line.CodeOutcomes])).toEqual([
+      ['validate', 'NO_MATCH', 1],
+      ['validate', 'NO_MATCH', 1],
+      ['validate', 'TOO_MANY_ATTEMPTS', 1],
+    ]);
+    const refused = parsed.filter((line) => 'AuthenticationsRefused' in line);
+    expect(refused.map((line) => [line.Reason, line.AuthenticationsRefused])).toEqual([['invalid-token', 1]]);
+    const requests = parsed.filter((line) => 'Requests' in line);
+    expect(requests.map((line) => [line.Consumer, line.Version, line.Requests, line.Errors])).toEqual([
+      ['use-an-lpa', 'v2', 1, 0],
+      ['use-an-lpa', 'v2', 1, 0],
+      ['use-an-lpa', 'v2', 1, 0],
+      ['none', 'none', 1, 0], // refused before it reached a consumer schema
+    ]);
+    for (const line of requests) expect(line.Latency).toBeTypeOf('number');
+
+    // Nothing personal or secret on an EMF line: no date of birth, name, uid, code or token.
+    const text = emf.join('\n');
+    for (const secret of [DOB, WRONG_DOB, code, token, forged, token.split('.')[1]!, forged.split('.')[2]!, LPA, LPA.replace(/-/g, ''), ACTOR, 'Sanderson']) {
+      expect(text).not.toContain(secret);
+    }
+  }, 90_000);
+
+  it('writes none with EMBEDDED_METRICS=false: the metrics are the same code path, switched off', async () => {
+    const token = await gateway.token('use-an-lpa');
+    const { results, lines } = await invoke(
+      [post(USE_AN_LPA, { authorization: 'Bearer not.a-valid.token' }, { query: '{ __typename }' }), post(USE_AN_LPA, { authorization: `Bearer ${token}` }, { query: '{ __typename }' })],
+      { EMBEDDED_METRICS: 'false' },
+    );
+    expect(results.map((result) => result.statusCode)).toEqual([401, 200]);
+    expect(lines.some((line) => JSON.parse(line).msg === 'request')).toBe(true); // the log itself is there
+    expect(emfLines(lines)).toEqual([]);
+  }, 90_000);
+});
