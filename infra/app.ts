@@ -5,10 +5,13 @@
 // error names the key the operator typed; nothing here has a default standing in for a real value.
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
+import { withAwsSolutionsChecks } from './checks';
 import { ContextError } from './context';
 import { SiriusGatewayStack } from './sirius-gateway-stack';
 
-const app = new App({ outdir: 'infra/cdk.out' });
+// Under the CDK CLI the assembly goes where it says (cdk.json: infra/cdk.out, or --output).
+// cdk-nag's AwsSolutions rules run on every synthesis: an unacknowledged finding fails it.
+const app = withAwsSolutionsChecks(new App({ outdir: process.env.CDK_OUTDIR ?? 'infra/cdk.out' }));
 const name = app.node.tryGetContext('environment') as unknown;
 if (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name)) {
   throw new ContextError('environment', `must name a file in infra/environments/ (e.g. -c environment=example); got ${JSON.stringify(name)}`);
@@ -28,7 +31,7 @@ new SiriusGatewayStack(app, 'SiriusGateway', {
   env: { account: required('account'), region: required('region') },
   siriusBaseUrl: required('siriusBaseUrl'),
   siriusSigningSecretName: required('siriusSigningSecretName'),
-  codePath: 'dist',
+  codePath: 'dist/lambda',
   reservedConcurrency: concurrency === undefined ? undefined : Number(concurrency),
   tracesEndpoint: app.node.tryGetContext('tracesEndpoint'),
 });

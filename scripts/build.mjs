@@ -1,10 +1,13 @@
-// `npm run build`: dist/main.js (long-running server), dist/lambda.js (the API's Lambda) and
-// dist/events.js (the LPA Store events Lambda, fed by SQS), each exporting `handler` where it is a
-// Lambda, bundled with esbuild for Node 20+ (the Lambdas run Node 22), with the schema contracts
-// copied beside them. `node scripts/build.mjs <dir>` builds into <dir> instead of dist/ (a test
-// that must not race another test's build of dist/).
+// `npm run build`: dist/main.js (the long-running server, with source maps, schema/, operations/
+// and fixtures/ beside it) and the Lambdas' asset, dist/lambda/: lambda.js (the API's Lambda) and
+// events.js (the LPA Store events Lambda, fed by SQS), each exporting `handler`, with schema/,
+// operations/ and a package.json marking them ESM, and nothing else (no maps, no fixtures, no
+// server): what the stack uploads is what the functions run. dist/lambda.js and dist/events.js
+// re-export those for local tools and tests.
+// Bundled with esbuild for Node 20+ (the Lambdas run Node 22). `node scripts/build.mjs <dir>`
+// builds into <dir> instead of dist/ (a test that must not race another test's build of dist/).
 import { build } from 'esbuild';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
 const outdir = process.argv[2] ?? 'dist';
@@ -13,24 +16,36 @@ const fromTree = relative(process.cwd(), resolve(outdir));
 const outside = (fromTree.startsWith('..') || isAbsolute(fromTree)) && relative(resolve(outdir), process.cwd()).startsWith('..');
 if (fromTree !== 'dist' && !outside) throw new Error(`refusing to build into ${outdir}: only dist/ or a directory outside the working tree is emptied`);
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { main: 'src/main.ts', lambda: 'src/lambda.ts', events: 'src/events-lambda.ts' },
-  outdir,
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  sourcemap: true,
   // dynalite loads a native LevelDB binding: it stays a runtime dependency of the embedded default.
   external: ['dynalite'],
   alias: { '@apollo/utils.createhash': './scripts/shims/apollo-createhash.mjs' },
   // Bundled CommonJS dependencies call require(); give ESM output one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
-});
-cpSync('schema', join(outdir, 'schema'), { recursive: true });
-// Trusted documents: the operations each consumer registered.
-cpSync('operations', join(outdir, 'operations'), { recursive: true });
-// The embedded default's simulator serves these (dist/main.js with no configuration).
+};
+// The server: maps, for stack traces in development and the benchmarks' profiles.
+await build({ ...common, entryPoints: { main: 'src/main.ts' }, outdir, sourcemap: true });
+// The Lambdas: no maps. They would double the asset, and --enable-source-maps makes every
+// Error.stack map through a large bundle's map, a cost paid on each GraphQL error; unminified,
+// the bundle's own stack traces name the functions anyway.
+const lambdaDir = join(outdir, 'lambda');
+await build({ ...common, entryPoints: { lambda: 'src/lambda.ts', events: 'src/events-lambda.ts' }, outdir: lambdaDir, sourcemap: false });
+for (const dir of [outdir, lambdaDir]) {
+  cpSync('schema', join(dir, 'schema'), { recursive: true });
+  // Trusted documents: the operations each consumer registered.
+  cpSync('operations', join(dir, 'operations'), { recursive: true });
+}
+// The asset has no package.json above it in /var/task: without this one Node would take the ESM
+// bundles for CommonJS (the repository's "type": "module" is not shipped).
+writeFileSync(join(lambdaDir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+// The embedded default's simulator serves these (dist/main.js with no configuration): never in the Lambdas' asset.
 cpSync('fixtures', join(outdir, 'fixtures'), { recursive: true });
-console.log(`built ${join(outdir, 'main.js')}, ${join(outdir, 'lambda.js')} and ${join(outdir, 'events.js')}`);
+// Entry points at the old paths, for local tools and tests: the code (and so the schema/ it finds
+// above itself, src/project-paths.ts) is the asset's.
+for (const name of ['lambda', 'events']) writeFileSync(join(outdir, `${name}.js`), `export * from './lambda/${name}.js';\n`);
+console.log(`built ${join(outdir, 'main.js')} and the Lambdas' asset ${lambdaDir}/ (lambda.js, events.js)`);

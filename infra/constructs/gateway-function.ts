@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration, Validations, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,9 @@ import type { EventBusContext, LpaStoreContext } from '../context';
 import type { Callers } from './callers';
 import { RESOURCE_SERVER } from './callers';
 import type { DataStores } from './data-stores';
+import type { FunctionNetwork } from './network';
 import { eventBusEnvironment, lpaStoreEnvironment } from './upstream-access';
+import { acknowledgeTableKeyGrant, functionRole, RUNTIME_REASON } from './function-role';
 import { pinLogicalId } from './pin';
 
 export interface GatewayFunctionOptions {
@@ -22,6 +24,8 @@ export interface GatewayFunctionOptions {
   callers: Callers;
   lpaStore?: LpaStoreContext;
   eventBus?: EventBusContext;
+  /** Private subnets and the function's own security group (network.ts). */
+  network: FunctionNetwork;
 }
 
 export interface GatewayFunction {
@@ -44,7 +48,6 @@ export function gatewayFunction(scope: Stack, options: GatewayFunctionOptions): 
   // A variable naming a table or secret is not a grant: the roles get only what they use.
   const environment: Record<string, string> = {
     NODE_ENV: 'production',
-    NODE_OPTIONS: '--enable-source-maps',
     SIRIUS_BASE_URL: options.siriusBaseUrl,
     SIRIUS_SIGNING_SECRET_NAME: options.siriusSigningSecretName,
     CACHE_TABLE_NAME: stores.cache.tableName,
@@ -69,7 +72,12 @@ export function gatewayFunction(scope: Stack, options: GatewayFunctionOptions): 
     timeout: Duration.seconds(15),
     reservedConcurrentExecutions: options.reservedConcurrency,
     logGroup,
+    role: functionRole(scope, 'GatewayRole', logGroup),
     environment,
+    // In the VPC's private subnets; egress only where its security group says (network.ts).
+    vpc: options.network.vpc,
+    vpcSubnets: options.network.vpcSubnets,
+    securityGroups: options.network.securityGroups,
   });
   // Least privilege: the three item operations on its own table, and its key and secret.
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [stores.cache.tableArn] }));
@@ -79,6 +87,8 @@ export function gatewayFunction(scope: Stack, options: GatewayFunctionOptions): 
   );
   stores.cacheKey.grantEncryptDecrypt(fn);
   stores.codesKey.grantEncryptDecrypt(fn);
+  acknowledgeTableKeyGrant(fn.role!);
+  Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: RUNTIME_REASON });
   signingSecret.grantRead(fn);
   stores.codesSecret.grantRead(fn);
   return { fn, logGroup, environment };

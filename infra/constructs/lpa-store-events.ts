@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,6 +10,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { LpaStoreEventsContext } from '../context';
+import { RUNBOOK, type AlarmWiring } from './alarms';
+import type { FunctionNetwork } from './network';
+import { acknowledgeTableKeyGrant, functionRole, RUNTIME_REASON } from './function-role';
 import { pinLogicalId } from './pin';
 
 /** The LPA Store's change event (src/events/lpa-updated-event.ts): its source and detail-type. */
@@ -35,6 +38,10 @@ export function lpaStoreUpdatedEvents(
     cacheTable: dynamodb.Table;
     cacheKey: kms.Key;
     lpaStoreGrants: () => iam.PolicyStatement[];
+    /** The stack's alarm topic and descriptions: the dead-letter alarm notifies where every other alarm does. */
+    alarms: AlarmWiring;
+    /** Private subnets and the events function's own security group: the LPA Store, DynamoDB and the endpoints (network.ts). */
+    network: FunctionNetwork;
   },
 ): void {
   const stack = Stack.of(scope);
@@ -54,13 +61,17 @@ export function lpaStoreUpdatedEvents(
 
   // Kept for inspection: a change the gateway failed to apply 5 times (the store down for long,
   // a bug). Its copy stays served for its time window; redrive once the cause is fixed.
+  // Both queues are kept on delete or replacement (RETAIN, tested with the other stateful
+  // resources): the dead-letter queue holds changes never applied, the queue those not yet applied.
   const deadLetters = new sqs.Queue(scope, 'LpaStoreEventsDlq', {
+    removalPolicy: RemovalPolicy.RETAIN,
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
   const queue = new sqs.Queue(scope, 'LpaStoreEvents', {
+    removalPolicy: RemovalPolicy.RETAIN,
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: key,
     enforceSSL: true,
@@ -91,14 +102,22 @@ export function lpaStoreUpdatedEvents(
     }),
   );
 
-  new cloudwatch.Alarm(scope, 'LpaStoreEventsDeadLetters', {
-    metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    alarmDescription: 'LPA Store lpa-updated events the gateway failed to apply are in the dead-letter queue: inspect, then redrive',
-  });
+  options.alarms.notify(
+    new cloudwatch.Alarm(scope, 'LpaStoreEventsDeadLetters', {
+      alarmName: `${stack.stackName}-LpaStoreEventsDeadLetters`,
+      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // SQS sends the queue's metrics every minute, empty or not: missing data is SQS's gap, not dead letters.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: options.alarms.describe(
+        'LPA Store lpa-updated events the gateway failed to apply are in the dead-letter queue: inspect, then redrive',
+        RUNBOOK.eventsDeadLetters,
+      ),
+      actionsEnabled: options.alarms.actionsEnabled,
+    }),
+  );
 
   const logGroup = new logs.LogGroup(scope, 'EventsLogs', { retention: logs.RetentionDays.ONE_YEAR });
   pinLogicalId(logGroup, 'EventsLogsBA54BBFD');
@@ -110,7 +129,11 @@ export function lpaStoreUpdatedEvents(
     memorySize: 512,
     timeout: EVENTS_TIMEOUT,
     logGroup,
+    role: functionRole(scope, 'LpaStoreEventsHandlerRole', logGroup),
     environment: options.environment,
+    vpc: options.network.vpc,
+    vpcSubnets: options.network.vpcSubnets,
+    securityGroups: options.network.securityGroups,
   });
   fn.addToRolePolicy(
     new iam.PolicyStatement({
@@ -120,6 +143,8 @@ export function lpaStoreUpdatedEvents(
     }),
   );
   options.cacheKey.grantEncryptDecrypt(fn);
+  acknowledgeTableKeyGrant(fn.role!);
+  Validations.of(fn).acknowledge({ id: 'AwsSolutions-L1', reason: RUNTIME_REASON });
   for (const statement of options.lpaStoreGrants()) fn.addToRolePolicy(statement);
   // Receives, deletes and (kms:Decrypt) reads its own queue; at most 5 concurrent batches, so a
   // burst of changes cannot become a burst of store reads.

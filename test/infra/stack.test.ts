@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consumerSchemas } from '../../src/consumers';
+import { VPC_NETWORK_INTERFACE_ACTIONS } from '../../infra/constructs/function-role';
 import {
   actionsOf,
   EVENT_BUS_ARN,
@@ -26,14 +27,19 @@ let withStore: Template;
 /** The same, and the LPA Store's lpa-updated events path. */
 let withEvents: Template;
 beforeAll(() => {
-  if (!existsSync('dist/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
+  if (!existsSync('dist/lambda/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   template = Template.fromStack(stackWith({}));
   withStore = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN }, 'TestWithStore'));
   withEvents = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN, lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, 'TestWithEvents'));
 }, 120_000);
 
+/** Lambda's network-interface actions for a VPC function (infra/constructs/function-role.ts): on *, and exactly these. */
+function isVpcNetworkInterfaces(statement: Statement): boolean {
+  return statement.Sid === 'ManageItsVpcNetworkInterfaces' && statement.Resource === '*' && JSON.stringify(actionsOf(statement)) === JSON.stringify([...VPC_NETWORK_INTERFACE_ACTIONS]);
+}
+
 describe('infra: the synthesised template', () => {
-  it('has the cache table: on demand, TTL on expiresAt, SSE with its own KMS key, point-in-time recovery, kept on delete', () => {
+  it('has the cache table: on demand, TTL on expiresAt, SSE with its own KMS key, no point-in-time recovery (rebuildable, 48-hour personal data), kept on delete', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 2);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -42,7 +48,8 @@ describe('infra: the synthesised template', () => {
         BillingMode: 'PAY_PER_REQUEST',
         TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // Off on purpose (infra/constructs/data-stores.ts): PITR would keep 35 days of it.
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
       },
     });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -61,7 +68,14 @@ describe('infra: the synthesised template', () => {
     });
     expect(Object.keys(tables)).toEqual([expect.stringMatching(/^Codes/)]);
     const keys = template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } });
-    expect(Object.keys(keys).sort()).toEqual([expect.stringMatching(/^CacheKey/), expect.stringMatching(/^CodesKey/)]);
+    // And the alarm topic's key (test/infra/alarms.test.ts), the backup vault's and the codes secret's (test/infra/custody.test.ts).
+    expect(Object.keys(keys).sort()).toEqual([
+      expect.stringMatching(/^AlarmsKey/),
+      expect.stringMatching(/^BackupVaultKey/),
+      expect.stringMatching(/^CacheKey/),
+      expect.stringMatching(/^CodesKey/),
+      expect.stringMatching(/^CodesSecretKey/),
+    ]);
     template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
       Properties: { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) },
@@ -159,9 +173,9 @@ describe('infra: the synthesised template', () => {
     });
   });
 
-  it('alarms on the 5xx rate, Sirius circuit opening, and cache faults', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: 'More than 1% of requests answered 5xx', Threshold: 1 });
+  it('alarms on the 5xx rate, Sirius circuit opening, and cache faults (and more: test/infra/alarms.test.ts)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmDescription: Match.stringLikeRegexp('^More than 1% of requests answered 5xx'), Threshold: 1 });
     template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.circuit = "open" }', MetricTransformations: [Match.objectLike({ MetricName: 'SiriusCircuitOpened' })] });
     template.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.msg = "cache fault (failing open)" }' });
   });
@@ -177,8 +191,15 @@ describe('infra: the LPA Store and the event bus, from CDK context', () => {
     });
     const statements = statementsOf(template);
     expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('execute-api:') || a.startsWith('events:')))).toEqual([]);
-    // Only the Sirius signing secret and the codes secret.
-    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))).toHaveLength(2);
+    // Only the Sirius signing secret and the codes secret: one statement for both since cdk.json's
+    // @aws-cdk/aws-iam:minimizePolicies merges their identical grants (the same actions on the same two secrets).
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: ['arn:aws:secretsmanager:eu-west-2:123456789012:secret:sirius-gateway/sirius-jwt-secret-??????', { Ref: idOf(template, 'AWS::SecretsManager::Secret', 'CodesSecret') }],
+      },
+    ]);
     expect(JSON.stringify(statements)).not.toContain(STORE_ACCOUNT);
   });
 
@@ -252,7 +273,8 @@ describe('infra: the LPA Store and the event bus, from CDK context', () => {
             Sid: 'ReadLpaStoreJwtSecret',
             Effect: 'Allow',
             Action: 'secretsmanager:GetSecretValue',
-            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:eu-west-2:123456789012:secret:lpa-store/jwt-secret-??????']] },
+            // cdk.json's @aws-cdk/core:enablePartitionLiterals: a literal ARN, not a join on AWS::Partition.
+            Resource: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:lpa-store/jwt-secret-??????',
           },
         ]),
       },
@@ -327,11 +349,13 @@ describe('infra: no IAM wildcards', () => {
     }
   });
 
-  it('no statement has Resource *; none of invoke, put-events, secret or key use has a * anywhere in its resources', () => {
+  it('no statement has Resource * (but Lambda\'s VPC network-interface actions); none of invoke, put-events, secret or key use has a * anywhere in its resources', () => {
     const pinned = ['execute-api:', 'events:', 'secretsmanager:', 'kms:'];
     for (const [shape, t] of Object.entries(templates())) {
       for (const statement of statementsOf(t)) {
         const where = `${shape}: ${JSON.stringify(statement)}`;
+        // The one exception, exactly as test/infra/roles.test.ts asserts it: EC2 has no narrower resource for these.
+        if (isVpcNetworkInterfaces(statement)) continue;
         expect([statement.Resource].flat(), where).not.toContain('*');
         if (actionsOf(statement).some((a) => pinned.some((prefix) => a.startsWith(prefix)))) expect(JSON.stringify(statement.Resource), where).not.toContain('*');
       }
@@ -375,7 +399,7 @@ describe('infra: the LPA Store events path, from CDK context', () => {
       t.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
       expect(Object.keys(t.findResources('AWS::Lambda::Function', { Properties: { Handler: 'events.handler' } }))).toEqual([]);
       expect(Object.keys(t.findResources('AWS::KMS::Key')).filter((id) => id.startsWith('LpaStoreEvents'))).toEqual([]);
-      t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+      t.resourceCountIs('AWS::CloudWatch::Alarm', 9);
       expect(statementsOf(t).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')))).toEqual([]);
     }
   });
@@ -417,7 +441,8 @@ describe('infra: the LPA Store events path, from CDK context', () => {
           Match.objectLike({
             Effect: 'Allow',
             Principal: { Service: 'events.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            // Sorted (cdk.json's @aws-cdk/aws-iam:minimizePolicies).
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
             Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
           }),
         ]),
@@ -451,16 +476,19 @@ describe('infra: the LPA Store events path, from CDK context', () => {
   });
 
   it('alarms as soon as anything is in the dead-letter queue, wired like the stack’s other alarms', () => {
-    withEvents.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    withEvents.resourceCountIs('AWS::CloudWatch::Alarm', 11);
     const alarms = withEvents.findResources('AWS::CloudWatch::Alarm', {
       Properties: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(withEvents), 'QueueName'] } }] },
     });
     expect(Object.keys(alarms)).toHaveLength(1);
     const alarm = Object.values(alarms)[0]!.Properties;
     expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
-    // The stack has no alarm actions yet; when it gets some, this alarm must have them too.
-    const other = Object.values(withEvents.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmDescription === 'More than 1% of requests answered 5xx')!;
-    expect(alarm.AlarmActions).toEqual(other.Properties.AlarmActions);
+    // It notifies the alarm topic, firing and clearing, as the stack's other alarms do.
+    const other = Object.values(withEvents.findResources('AWS::CloudWatch::Alarm')).find((a) => String(a.Properties.AlarmDescription).startsWith('More than 1% of requests answered 5xx'))!;
+    const topic = [{ Ref: idOf(withEvents, 'AWS::SNS::Topic', 'AlarmsTopic') }];
+    expect(other.Properties.AlarmActions).toEqual(topic);
+    expect(alarm.AlarmActions).toEqual(topic);
+    expect(alarm.OKActions).toEqual(topic);
   });
 
   it('runs dist/events.js (handler) on Node.js 22, ARM, with the gateway’s configuration, fed by the queue in batches of 10 reporting each failed record', () => {
@@ -498,7 +526,7 @@ describe('infra: the LPA Store events path, from CDK context', () => {
       for (const id of codes) expect(where).not.toContain(id);
       expect(where).not.toContain('sirius-jwt-secret');
       expect(actionsOf(statement), where).not.toContain('*');
-      expect([statement.Resource].flat(), where).not.toContain('*');
+      if (!isVpcNetworkInterfaces(statement)) expect([statement.Resource].flat(), where).not.toContain('*');
       expect(actionsOf(statement).filter((a) => a.endsWith(':*')), where).toEqual([]);
     }
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
