@@ -1,13 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CALLERS } from '../../src/dev/dev-callers';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
-import { startTestGateway, type TestGateway } from '../support/gateway';
+import { lambdaEnvironment, startTestGateway, type TestGateway } from '../support/gateway';
 
 // `npm run build`, then dist/lambda.js's `handler` invoked in its own Node process with API Gateway
 // events, against the simulator and dynalite of a test gateway: the deployable artefact, for real.
@@ -19,26 +17,10 @@ let env: Record<string, string>;
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   gateway = await startTestGateway();
-  const dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-lambda-'));
   const registry = {
     callers: DEV_CALLERS.callers.map((caller) => (caller.name === 'use-an-lpa' ? { ...caller, iamRoleArns: [ROLE] } : caller)),
   };
-  writeFileSync(join(dir, 'callers.json'), JSON.stringify(registry));
-  env = {
-    PATH: process.env.PATH ?? '',
-    LOG_LEVEL: 'silent',
-    SIRIUS_BASE_URL: gateway.siriusUrl,
-    SIRIUS_SIGNING_SECRET: gateway.embedded!.siriusSigningSecret,
-    CACHE_TABLE_NAME: gateway.embedded!.cacheTable.tableName,
-    DYNAMODB_ENDPOINT: gateway.embedded!.cacheTable.endpoint,
-    CODES_TABLE_NAME: gateway.embedded!.codesTable.tableName,
-    CODES_SECRET: gateway.embedded!.codesSecret,
-    AUTH_ISSUER: 'oidc',
-    OIDC_ISSUER: DEV_ISSUER,
-    OIDC_AUDIENCE: DEV_AUDIENCE,
-    OIDC_JWKS_URI: gateway.embedded!.issuer.jwksUri,
-    CALLER_REGISTRY_FILE: join(dir, 'callers.json'),
-  };
+  env = { ...lambdaEnvironment(gateway, registry), LOG_LEVEL: 'silent' };
 }, 120_000);
 afterAll(() => gateway.close());
 

@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CALLERS } from '../../src/dev/dev-callers';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
 import { EMBEDDED_METRICS_MESSAGE } from '../../src/observability/embedded-metrics';
 import { expectValidEmf } from '../support/emf';
-import { startTestGateway, type TestGateway } from '../support/gateway';
+import { lambdaEnvironment, startTestGateway, type TestGateway } from '../support/gateway';
 
 // The Lambda entry (src/lambda.ts's `handler`), in its own Node process configured as a Lambda
 // function is (AWS_LAMBDA_FUNCTION_NAME set, so EMF is on by default), against a test gateway's
@@ -31,23 +29,11 @@ let dir: string;
 beforeAll(async () => {
   gateway = await startTestGateway();
   dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-emf-'));
-  writeFileSync(join(dir, 'callers.json'), JSON.stringify(DEV_CALLERS));
   env = {
-    PATH: process.env.PATH ?? '',
+    ...lambdaEnvironment(gateway),
     AWS_LAMBDA_FUNCTION_NAME: 'sirius-gateway-test',
     LOG_LEVEL: 'info',
-    SIRIUS_BASE_URL: gateway.siriusUrl,
-    SIRIUS_SIGNING_SECRET: gateway.embedded!.siriusSigningSecret,
-    CACHE_TABLE_NAME: gateway.embedded!.cacheTable.tableName,
-    DYNAMODB_ENDPOINT: gateway.embedded!.cacheTable.endpoint,
-    CODES_TABLE_NAME: gateway.embedded!.codesTable.tableName,
-    CODES_SECRET: gateway.embedded!.codesSecret,
     CODES_LOCK_AFTER_FAILURES: '2',
-    AUTH_ISSUER: 'oidc',
-    OIDC_ISSUER: DEV_ISSUER,
-    OIDC_AUDIENCE: DEV_AUDIENCE,
-    OIDC_JWKS_URI: gateway.embedded!.issuer.jwksUri,
-    CALLER_REGISTRY_FILE: join(dir, 'callers.json'),
     // These events send ad-hoc documents; trusted documents are not what this test is about.
     TRUSTED_DOCUMENTS: 'allow',
     AWS_ACCESS_KEY_ID: 'local',

@@ -153,3 +153,28 @@ export async function startConfiguredGateway(
   const { logs } = options;
   return startGateway(config, logs ? createLogger('info', { write: (line: string) => void logs.push(line) }) : createLogger(config.logLevel));
 }
+
+/**
+ * The production configuration a Lambda process (src/lambda.ts, dist/lambda/lambda.js) gets in
+ * tests: a test gateway's simulator, dynalite tables, codes secret and dev issuer, with `registry`
+ * written to a file of its own. `PATH` only from this process's environment.
+ */
+export function lambdaEnvironment(gateway: TestGateway, registry: { callers: unknown[] } = DEV_CALLERS): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-lambda-'));
+  writeFileSync(join(dir, 'callers.json'), JSON.stringify(registry));
+  const embedded = gateway.embedded!;
+  return {
+    PATH: process.env.PATH ?? '',
+    SIRIUS_BASE_URL: gateway.siriusUrl,
+    SIRIUS_SIGNING_SECRET: embedded.siriusSigningSecret,
+    CACHE_TABLE_NAME: embedded.cacheTable.tableName,
+    DYNAMODB_ENDPOINT: embedded.cacheTable.endpoint,
+    CODES_TABLE_NAME: embedded.codesTable.tableName,
+    CODES_SECRET: embedded.codesSecret,
+    AUTH_ISSUER: 'oidc',
+    OIDC_ISSUER: DEV_ISSUER,
+    OIDC_AUDIENCE: DEV_AUDIENCE,
+    OIDC_JWKS_URI: embedded.issuer.jwksUri,
+    CALLER_REGISTRY_FILE: join(dir, 'callers.json'),
+  };
+}
