@@ -12,10 +12,20 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, Node } from 'constructs';
 import { AUTHENTICATION_REFUSED_REASONS, CODE_OUTCOMES, EMBEDDED_METRICS } from '../../src/observability/embedded-metrics';
 import { asString, ContextError, httpsUrl, refuseUnknownKeys } from '../context';
-import { dashboardUrl } from './dashboard';
 import { pinLogicalId } from './pin';
 
 // ─── Context: who is told ──────────────────────────────────────────────────────────────────────
+
+
+/** The dashboard's name: fixed by the stack's, so that alarm descriptions can link it before it exists. */
+export function dashboardName(stack: Stack): string {
+  return `sirius-gateway-${stack.stackName}`;
+}
+
+/** The dashboard in the console, in the stack's region. */
+export function dashboardUrl(stack: Stack): string {
+  return `https://console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards:name=${dashboardName(stack)}`;
+}
 
 export const ALARM_KEYS = {
   emails: 'alarmEmails',

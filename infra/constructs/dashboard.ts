@@ -6,17 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { consumerSchemas } from '../../src/consumers';
 import { AUTHENTICATION_REFUSED_REASONS, CODE_OUTCOMES, EMBEDDED_METRICS, NO_CONSUMER } from '../../src/observability/embedded-metrics';
-import type { EventsPath, GatewayAlarms } from './alarms';
-
-/** The dashboard's name: fixed by the stack's, so that alarm descriptions can link it before it exists. */
-export function dashboardName(stack: Stack): string {
-  return `sirius-gateway-${stack.stackName}`;
-}
-
-/** The dashboard in the console, in the stack's region. */
-export function dashboardUrl(stack: Stack): string {
-  return `https://console.aws.amazon.com/cloudwatch/home?region=${stack.region}#dashboards:name=${dashboardName(stack)}`;
-}
+import { dashboardName, type EventsPath, type GatewayAlarms } from './alarms';
 
 export interface GatewayDashboardOptions {
   api: apigateway.RestApi;
