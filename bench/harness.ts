@@ -92,39 +92,56 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The gateway's production configuration against the bench's upstream (bench/upstream.ts): what
+ * dist/main.js runs with here, and the Lambda entry in the cold-start scenario (bench/cold-start.ts).
+ */
+export function gatewayEnvironment(upstream: Upstream, freshSeconds: number): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    SIRIUS_BASE_URL: upstream.siriusUrl,
+    SIRIUS_SIGNING_SECRET_NAME: upstream.secretName,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: upstream.secretsManagerUrl,
+    // The default credential chain reads these: the store simulator accepts SigV4 with them only.
+    AWS_ACCESS_KEY_ID: upstream.awsCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: upstream.awsCredentials.secretAccessKey,
+    AWS_REGION: 'eu-west-2',
+    LPA_STORE_BASE_URL: upstream.lpaStoreUrl,
+    LPA_STORE_REGION: upstream.lpaStoreRegion,
+    LPA_STORE_JWT_SECRET_NAME: upstream.lpaStoreJwtSecretName,
+    CACHE_TABLE_NAME: upstream.tableName,
+    CODES_TABLE_NAME: upstream.codesTableName,
+    CODES_SECRET_NAME: upstream.secretName,
+    DYNAMODB_ENDPOINT: upstream.dynamoEndpoint,
+    CACHE_FRESH_SECONDS: String(freshSeconds),
+    AUTH_ISSUER: 'oidc',
+    OIDC_ISSUER: DEV_ISSUER,
+    OIDC_AUDIENCE: DEV_AUDIENCE,
+    OIDC_JWKS_URI: upstream.jwksUri,
+    CALLER_REGISTRY_JSON: JSON.stringify(DEV_CALLERS),
+    TRUSTED_DOCUMENTS: 'enforce',
+  };
+}
+
 /** `env` adds to (or overrides) the gateway's environment, e.g. LPA_STORE_FRESH_SECONDS. */
-export async function startGateway(upstream: Upstream, freshSeconds: number, nodeOptions: string[] = [], env: Record<string, string> = {}): Promise<{ url: string; metricsUrl: string; child: ChildProcess }> {
+/** `main` is the bundle to run (bench/profile-live.ts compares builds in other directories). */
+export async function startGateway(
+  upstream: Upstream,
+  freshSeconds: number,
+  nodeOptions: string[] = [],
+  env: Record<string, string> = {},
+  main = 'dist/main.js',
+): Promise<{ url: string; metricsUrl: string; child: ChildProcess }> {
   const port = await freePort();
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, [...nodeOptions, 'dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeOptions, main], {
     // Production mode, as deployed: logs at info (to /dev/null here), only registered operations.
     env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
+      ...gatewayEnvironment(upstream, freshSeconds),
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SIRIUS_BASE_URL: upstream.siriusUrl,
-      SIRIUS_SIGNING_SECRET_NAME: upstream.secretName,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: upstream.secretsManagerUrl,
-      // The default credential chain reads these: the store simulator accepts SigV4 with them only.
-      AWS_ACCESS_KEY_ID: upstream.awsCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: upstream.awsCredentials.secretAccessKey,
-      AWS_REGION: 'eu-west-2',
-      LPA_STORE_BASE_URL: upstream.lpaStoreUrl,
-      LPA_STORE_REGION: upstream.lpaStoreRegion,
-      LPA_STORE_JWT_SECRET_NAME: upstream.lpaStoreJwtSecretName,
-      CACHE_TABLE_NAME: upstream.tableName,
-      CODES_TABLE_NAME: upstream.codesTableName,
-      CODES_SECRET_NAME: upstream.secretName,
-      DYNAMODB_ENDPOINT: upstream.dynamoEndpoint,
-      CACHE_FRESH_SECONDS: String(freshSeconds),
-      AUTH_ISSUER: 'oidc',
-      OIDC_ISSUER: DEV_ISSUER,
-      OIDC_AUDIENCE: DEV_AUDIENCE,
-      OIDC_JWKS_URI: upstream.jwksUri,
-      CALLER_REGISTRY_JSON: JSON.stringify(DEV_CALLERS),
-      TRUSTED_DOCUMENTS: 'enforce',
       // As deployed, /metrics is on its own port, never the public one.
       METRICS_PORT: String(metricsPort),
       ...env,

@@ -39,6 +39,7 @@ import {
 import { createLpaStoreSigner, fixedCredentials } from '../src/lpa-store/request-signer';
 import { fixedSecret } from '../src/sirius/request-signer';
 import type { Upstream } from './upstream';
+import { COLD_STARTS, coldStart, type ColdStartResult } from './cold-start';
 
 const RESULTS_JSON = 'bench/results.json';
 const RESULTS_MD = 'bench/RESULTS.md';
@@ -344,6 +345,15 @@ for (const scenario of scenarios) {
   process.stdout.write(` ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors${changes}\n`);
 }
 
+// Cold start (issue 17): fresh processes, after the load (the machine quiet but for these), each
+// importing a Lambda bundle and answering one event; the gateway's against its floor, interleaved.
+process.stdout.write(`cold-start, cold-start-floor (${COLD_STARTS} processes each) …`);
+const coldStarts: ColdStartResult[] = await coldStart(upstream, 'dist/lambda');
+const coldStartOf = (name: string) => coldStarts.find((result) => result.name === name)!;
+for (const result of coldStarts) process.stdout.write(` ${result.name} median ${result.medianMs} ms, worst ${result.worstMs} ms;`);
+process.stdout.write('\n');
+const isLoad = (scenario: ScenarioResult | ColdStartResult): scenario is ScenarioResult => 'rps' in scenario;
+
 const byName = Object.fromEntries(results.map((result) => [result.name, result]));
 const callsPerRead = (name: string) => significant(byName[name]!.updates!.lpaStoreCalls / byName[name]!.updates!.reads);
 const ratio = (a: string, b: string) => ({ rps: round(byName[a]!.rps / byName[b]!.rps, 2), p99: round(byName[a]!.p99 / byName[b]!.p99, 2) });
@@ -355,13 +365,14 @@ const report = {
   connections: CONNECTIONS,
   warmupSeconds: WARMUP_SECONDS,
   durationSeconds: DURATION_SECONDS,
-  scenarios: results,
+  scenarios: [...results, ...coldStarts] as (ScenarioResult | ColdStartResult)[],
   ratios: {
     'gateway-cache-hit / graphql-floor': ratio('gateway-cache-hit', 'graphql-floor'),
     'gateway-live / sirius-direct': ratio('gateway-live', 'sirius-direct'),
     'gateway-cache-hit / http-floor': ratio('gateway-cache-hit', 'http-floor'),
     'lpa-store-dashboard-hit / gateway-batch': ratio('lpa-store-dashboard-hit', 'gateway-batch'),
     'lpa-store-dashboard-miss / lpa-store-direct': ratio('lpa-store-dashboard-miss', 'lpa-store-direct'),
+    'cold-start / cold-start-floor': { medianMs: round(coldStartOf('cold-start').medianMs / coldStartOf('cold-start-floor').medianMs, 2) },
   },
   /** Issue 15's point: store calls per read of an M- LPA kept current by events, against a time window. */
   lpaStoreCallsPerRead: {
@@ -390,11 +401,23 @@ function markdown(r: typeof report, before: typeof previous): string {
     '',
     '| scenario | what | req/s | p50 | p90 | p99 | errors | Sirius calls / request | LPA Store calls / request |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.scenarios.map((s) => `| ${s.name} | ${s.what} | ${Math.round(s.rps)} | ${s.p50} | ${s.p90} | ${s.p99} | ${s.errors} | ${s.siriusCallsPerRequest} | ${s.lpaStoreCallsPerRequest} |`),
+    ...r.scenarios.filter(isLoad).map((s) => `| ${s.name} | ${s.what} | ${Math.round(s.rps)} | ${s.p50} | ${s.p90} | ${s.p99} | ${s.errors} | ${s.siriusCallsPerRequest} | ${s.lpaStoreCallsPerRequest} |`),
     '',
-    '| ratio | throughput | p99 |',
-    '|---|---:|---:|',
-    ...Object.entries(r.ratios).map(([name, value]) => `| ${name} | ${value.rps}x | ${value.p99}x |`),
+    '| ratio | throughput | p99 | cold start (median) |',
+    '|---|---:|---:|---:|',
+    ...Object.entries(r.ratios).map(([name, value]) => ('rps' in value ? `| ${name} | ${value.rps}x | ${value.p99}x | |` : `| ${name} | | | ${value.medianMs}x |`)),
+    '',
+    'Cold start: each process a fresh `node` (no flags) that imports the Lambda bundle, awaits its `ready` (boot: clients,',
+    'JWKS, schemas), then answers one API Gateway REST (v1) event. The gateway\'s is the use-an-lpa viewer by document id',
+    'with a real JWT, the LPA fresh in the shared cache table (a hit; the in-process memory is empty in a new process);',
+    'the floor is a one-field Apollo Server 5 Lambda (`@as-integrations/aws-lambda`) bundled the same way. Total = node\'s',
+    'own start (process) + import + init + first request, in milliseconds; the split is medians.',
+    '',
+    '| scenario | processes | median | worst | process | import | init | first request | CPU (median) | bundle bytes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.scenarios
+      .filter((s): s is ColdStartResult => !isLoad(s))
+      .map((s) => `| ${s.name} | ${s.processes} | ${s.medianMs} | ${s.worstMs} | ${s.split.processMs} | ${s.split.importMs} | ${s.split.initMs} | ${s.split.firstRequestMs} | ${s.cpuMs} | ${s.bundleBytes} |`),
     '',
     `An M- LPA read steadily (the v3 viewer, ${r.connections} connections) while the store changes it about once a second`,
     '(a CORRECTION through its admin path), each scenario with a production-mode gateway of its own; store calls',
@@ -403,6 +426,7 @@ function markdown(r: typeof report, before: typeof previous): string {
     '| scenario | reads | changes | store calls | store calls / read | store calls / change | events applied | events lost | last change visible after (ms) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.scenarios
+      .filter(isLoad)
       .filter((s) => s.updates)
       .map((s) => {
         const u = s.updates!;
@@ -420,9 +444,9 @@ function markdown(r: typeof report, before: typeof previous): string {
   if (before) {
     lines.push('', `Throughput against the previous committed run (${before.date}; another moment, so only a rough guide):`, '');
     lines.push('| scenario | before req/s | now req/s |', '|---|---:|---:|');
-    for (const s of r.scenarios) {
+    for (const s of r.scenarios.filter(isLoad)) {
       const old = before.scenarios.find((candidate) => candidate.name === s.name);
-      if (old) lines.push(`| ${s.name} | ${Math.round(old.rps)} | ${Math.round(s.rps)} |`);
+      if (old && 'rps' in old) lines.push(`| ${s.name} | ${Math.round(old.rps)} | ${Math.round(s.rps)} |`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -78,10 +78,11 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   // naming the file and the operation, before any client is created.
   const operationsDir = config.operationsDir ?? projectPath('operations');
   const documents = consumerSchemas.map((definition) => trustedDocuments(loadOperations(operationsDir, definition.consumer, definition.version)));
-  const tracing = config.tracing.endpoint ? startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
+  const tracing = config.tracing.endpoint ? await startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
-  // Fetch the signing keys now rather than on the first request; a failure is retried then.
-  await verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
+  // Fetch the signing keys now rather than on the first request; a failure is retried then. The
+  // fetch runs while the schemas below are built (synchronously: in a Lambda, inside INIT).
+  const hydrated = verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
 
   const sign = createRequestSigner({ secrets: secretSource(config.sirius.signingSecret, siriusSigningSecret, 'SIRIUS_SIGNING_SECRET_NAME'), sessionData: config.sirius.sessionData });
   const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl, onInvalidAnswer: (reason) => metrics.invalidAnswer('sirius', reason) }, sign, logger);
@@ -122,6 +123,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       }),
     ),
   );
+  await hydrated;
   const handle = createGatewayHandler({
     endpoints,
     explorable,

@@ -1,4 +1,3 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 
 // How Use an LPA asks for a new activation-key letter for an LPA Store LPA: it announces
 // `activation-key-requested` (source `opg.poas.use`, detail `{uid, actor}`) on EventBridge, and
@@ -25,9 +24,17 @@ export class EventNotPublishedError extends Error {
 
 /** In AWS: PutEvents on the configured bus (the function may put events there and nowhere else). */
 export function eventBridgeActivationKeyRequests(options: { busName: string; region: string; timeoutMs: number }): ActivationKeyRequests {
-  const client = new EventBridgeClient({ region: options.region, maxAttempts: 2 });
+  // The EventBridge client is loaded with the first letter request, not at start-up (a Lambda's
+  // cold start, issue 17): most instances never publish one.
+  let eventBridge: Promise<{ client: import('@aws-sdk/client-eventbridge').EventBridgeClient; PutEventsCommand: typeof import('@aws-sdk/client-eventbridge').PutEventsCommand }> | undefined;
+  const load = () =>
+    (eventBridge ??= import('@aws-sdk/client-eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => ({
+      client: new EventBridgeClient({ region: options.region, maxAttempts: 2 }),
+      PutEventsCommand,
+    })));
   return {
     async publish(request) {
+      const { client, PutEventsCommand } = await load();
       const { FailedEntryCount, Entries } = await client.send(
         new PutEventsCommand({
           Entries: [

@@ -1,7 +1,4 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Logger } from '../logger';
 
 // OpenTelemetry spans for a request, its loader fan-out, cache reads and writes and Sirius calls.
@@ -24,23 +21,14 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Registers the global tracer provider, W3C trace-context propagation and async context. */
-export function startTracing(options: TracingOptions, logger: Logger): Tracing {
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: options.endpoint }))],
-  });
-  provider.register();
-  logger.info({ endpoint: options.endpoint }, 'exporting traces over OTLP/HTTP');
-  return {
-    flush: () => provider.forceFlush().catch((error: unknown) => logger.warn({ err: error }, 'traces not exported')),
-    async shutdown() {
-      await provider.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'traces not exported'));
-      trace.disable();
-      context.disable();
-      propagation.disable();
-    },
-  };
+/**
+ * Registers the global tracer provider, W3C trace-context propagation and async context. The
+ * OpenTelemetry SDK and exporter (tracing-sdk.ts) are loaded only then: a gateway without an OTLP
+ * endpoint never evaluates them (a Lambda's cold start, issue 17).
+ */
+export async function startTracing(options: TracingOptions, logger: Logger): Promise<Tracing> {
+  const { startTracingSdk } = await import('./tracing-sdk');
+  return startTracingSdk(options, logger);
 }
 
 /**

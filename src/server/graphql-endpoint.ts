@@ -14,7 +14,7 @@ import { createErrorFormatter } from './format-error';
 import { queryLimitRules } from './query-limits';
 import type { TrustedDocuments } from './trusted-documents';
 import type { GatewayResponse } from './gateway-request';
-import { executePrepared, prepareOperations } from './registered-operations';
+import { compiledFor, executePrepared, prepareOperations, type PreparedOperation, type RegisteredAuthorisation } from './registered-operations';
 
 /** One consumer schema version served at `/{consumer}/{version}/graphql` by its own Apollo Server. */
 export interface GraphQLEndpoint {
@@ -27,10 +27,21 @@ export interface GraphQLEndpoint {
   /** Added to every GraphQL response: Deprecation/Sunset when the manifest sets them. */
   lifecycleHeaders: Readonly<Record<string, string>>;
   /**
-   * Runs a registered operation prepared at start-up, outside Apollo's pipeline (see
+   * Runs a registered operation (prepared when first asked for) outside Apollo's pipeline (see
    * registered-operations.ts); undefined when the id names nothing prepared.
    */
-  executeRegistered(id: string, parameters: Record<string, unknown>, accept: string | undefined, context: () => GatewayContext): Promise<GatewayResponse> | undefined;
+  executeRegistered(
+    id: string,
+    parameters: Record<string, unknown>,
+    accept: string | undefined,
+    context: () => GatewayContext,
+    authorisation?: RegisteredAuthorisation,
+  ): Promise<GatewayResponse> | undefined;
+  /**
+   * Whether the registered operation `id` runs without the shield for a caller with these scopes
+   * (operation-authorisation.ts); undefined when `id` names nothing prepared.
+   */
+  runsOpen(id: string, scopes: ReadonlySet<string>): boolean | undefined;
 }
 
 export interface EndpointOptions {
@@ -57,11 +68,23 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     // to reading a same-named property off a Sirius payload by accident.
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
+  // The shielded schema serves Apollo and any caller some field refuses; the same resolvers
+  // without the middleware serve a registered operation whose every field the caller's scopes
+  // open (registered-operations.ts, operation-authorisation.ts).
   const schema = applyMiddleware(executable, definition.permissions);
   const logger = options.logger.child({ consumer, version });
   const errors = createErrorFormatter(logger);
   const validationRules = queryLimitRules(options.limits);
-  const prepared = prepareOperations(schema, options.documents, validationRules, logger);
+  // Each registered operation is prepared (parsed, validated, compiled) when it is first asked for,
+  // not at start-up: a cold Lambda compiles only what its first request runs (issue 17).
+  const preparedById = new Map<string, PreparedOperation | undefined>();
+  const prepared = (id: string) => {
+    if (!preparedById.has(id)) {
+      const operation = options.documents.get(id);
+      preparedById.set(id, operation && prepareOperations({ shielded: schema, open: executable, permissions: definition.permissions }, new Map([[id, operation]]), validationRules, logger).get(id));
+    }
+    return preparedById.get(id);
+  };
   const server = new ApolloServer<GatewayContext>({
     schema,
     logger,
@@ -98,9 +121,13 @@ export async function createGraphQLEndpoint(definition: ConsumerSchema, options:
     server,
     documents: options.documents,
     lifecycleHeaders: options.lifecycleHeaders,
-    executeRegistered(id, parameters, accept, context) {
-      const operation = prepared.get(id);
-      return operation && executePrepared(schema, operation, parameters, accept, context(), errors.format);
+    executeRegistered(id, parameters, accept, context, authorisation) {
+      const operation = prepared(id);
+      return operation && executePrepared(schema, operation, parameters, accept, context(), errors.format, authorisation);
+    },
+    runsOpen(id, scopes) {
+      const operation = prepared(id);
+      return operation && compiledFor(operation, scopes) !== operation.shielded;
     },
   };
 }

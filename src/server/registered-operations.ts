@@ -7,24 +7,45 @@ import type { GatewayResponse } from './gateway-request';
 import { usesIntrospection, withoutSuggestions, mayExplore } from './exploration-policy';
 import type { TrustedDocuments } from './trusted-documents';
 import type { FormatError } from './format-error';
+import type { IMiddlewareGenerator } from 'graphql-middleware';
+import { operationAuthorisation, type OperationAuthorisation } from './operation-authorisation';
 
 // Registered queries are known before any request: parsed, validated (graphql-js's rules and the
-// query limits) and compiled with graphql-jit once at start-up, then run on the shielded schema
-// without Apollo's per-request pipeline. graphql-jit generates code from these trusted documents
-// only. Responses match Apollo's for the same operation (status codes, error codes and masking,
-// content type): test/integration/registered-operations.test.ts runs every registered operation
-// both ways and compares. Mutations, introspection and ad-hoc queries go through Apollo.
+// query limits) and compiled with graphql-jit once at start-up, then run without Apollo's
+// per-request pipeline: on the schema without the shield when the caller's scopes open every field
+// the operation names (decided once per operation: operation-authorisation.ts), else on the
+// shielded schema (test/integration/operation-authorisation.test.ts shows both answer alike).
+// graphql-jit generates code from these trusted documents only. Responses match Apollo's for the
+// same operation (status codes, error codes and masking, content type):
+// test/integration/registered-operations.test.ts runs every registered operation both ways and
+// compares. Mutations, introspection and ad-hoc queries go through Apollo.
 
 export interface PreparedOperation {
   document: DocumentNode;
-  /** graphql-jit's compiled form: the same semantics as graphql-js's execute, a few times faster. */
-  compiled: CompiledQuery;
+  /** graphql-jit's compiled form on the shielded schema: the same semantics as graphql-js's execute, a few times faster. */
+  shielded: CompiledQuery;
+  /**
+   * The same operation compiled on the same resolvers without the shield, for a caller that may
+   * read every field it names (operation-authorisation.ts); undefined when only the shield can
+   * decide (a rule that is not a scope rule, a field nobody named).
+   */
+  open: { compiled: CompiledQuery; authorisation: OperationAuthorisation } | undefined;
   variableDefinitions: readonly VariableDefinitionNode[];
 }
 
 export type PreparedOperations = ReadonlyMap<string, PreparedOperation>;
 
-export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocuments, rules: readonly ValidationRule[], logger: Logger): PreparedOperations {
+/** A consumer schema's two executable forms: one resolver map, with and without graphql-shield's middleware. */
+export interface ConsumerExecutables {
+  /** With the shield: every field asks its rule (Apollo's pipeline, and any caller some field refuses). */
+  shielded: GraphQLSchema;
+  /** Without it: only ever run for an operation and scopes that no rule refuses. */
+  open: GraphQLSchema;
+  permissions: IMiddlewareGenerator<unknown, GatewayContext, unknown>;
+}
+
+export function prepareOperations(schemas: ConsumerExecutables, documents: TrustedDocuments, rules: readonly ValidationRule[], logger: Logger): PreparedOperations {
+  const { shielded: schema } = schemas;
   const prepared = new Map<string, PreparedOperation>();
   for (const [id, operation] of documents) {
     const document = parse(operation.document);
@@ -42,12 +63,27 @@ export function prepareOperations(schema: GraphQLSchema, documents: TrustedDocum
       logger.error({ file: operation.file, operation: operation.name, errors: compiled.errors?.map((error) => error.message) }, 'registered operation does not compile');
       continue;
     }
+    const authorisation = operationAuthorisation(schema, document, schemas.permissions);
+    const openCompiled = authorisation && compileQuery(schemas.open, document);
+    const open = authorisation && openCompiled && isCompiledQuery(openCompiled) ? { compiled: openCompiled, authorisation } : undefined;
     const definition = getOperationAST(document);
-    prepared.set(id, { document, compiled, variableDefinitions: definition?.variableDefinitions ?? [] });
+    prepared.set(id, { document, shielded: compiled, open, variableDefinitions: definition?.variableDefinitions ?? [] });
   }
   return prepared;
 }
 
+/**
+ * Which of an operation's compiled forms serves a caller: the open one when no field would be
+ * refused to its scopes, else the shielded one. `'shield'` always takes the shielded one (the
+ * reference the parity test compares against).
+ */
+export function compiledFor(operation: PreparedOperation, scopes: ReadonlySet<string>, authorisation: RegisteredAuthorisation = 'precomputed'): CompiledQuery {
+  const { open } = operation;
+  return authorisation === 'precomputed' && open !== undefined && open.authorisation.allowsEveryField(scopes) ? open.compiled : operation.shielded;
+}
+
+/** `precomputed`: the operation's authorisation decided once (operation-authorisation.ts); `shield`: every field asks its rule. */
+export type RegisteredAuthorisation = 'precomputed' | 'shield';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
@@ -59,6 +95,7 @@ export async function executePrepared(
   accept: string | undefined,
   context: GatewayContext,
   formatError: FormatError,
+  authorisation: RegisteredAuthorisation = 'precomputed',
 ): Promise<GatewayResponse> {
   const contentType = accept ? new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) : JSON_TYPE;
   if (!contentType) return badRequest(406, `An 'accept' header was provided for this request which does not accept ${JSON_TYPE} or ${GRAPHQL_RESPONSE_TYPE}`);
@@ -110,7 +147,7 @@ export async function executePrepared(
     // As Apollo: an operation that never ran (its variables were refused) is the client's error.
     return respond(400, errors);
   }
-  const result = await operation.compiled.query(undefined, context, inputs);
+  const result = await compiledFor(operation, context.caller.scopes, authorisation).query(undefined, context, inputs);
   return respond(result.errors?.length && result.data === undefined ? 400 : 200, result.errors, result.data);
 }
 

@@ -6,6 +6,7 @@ import { startEmbeddedStack, type EmbeddedStack } from '../dev/embedded-stack';
 import { nodeRequestListener } from './node-adapter';
 import { metricsResponse } from './gateway-handler';
 import type { Logger } from '../logger';
+import type { GraphQLEndpoint } from './graphql-endpoint';
 
 export interface RunningGateway {
   url: string;
@@ -14,6 +15,8 @@ export interface RunningGateway {
   /** The embedded stack (simulator and dev issuer), absent in production. */
   embedded: EmbeddedStack | undefined;
   endpoints: { consumer: string; version: string; url: string }[];
+  /** The GraphQL endpoints themselves (tests that run a registered operation both ways). */
+  graphqlEndpoints: readonly GraphQLEndpoint[];
   /** Where Prometheus scrapes: the main listener on the embedded default, else its own port. */
   metricsUrl: string;
   /** Stop accepting, let in-flight requests finish, then close clients and the embedded stack. */
@@ -80,6 +83,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     siriusUrl,
     embedded,
     endpoints: app.endpoints.map(({ consumer, version, path }) => ({ consumer, version, url: url + path })),
+    graphqlEndpoints: app.endpoints,
     metricsUrl,
     async close() {
       metricsServer?.close();
