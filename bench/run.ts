@@ -368,6 +368,7 @@ const report = {
   scenarios: [...results, ...coldStarts] as (ScenarioResult | ColdStartResult)[],
   ratios: {
     'gateway-cache-hit / graphql-floor': ratio('gateway-cache-hit', 'graphql-floor'),
+    'gateway-cache-hit / graphql-js-floor': ratio('gateway-cache-hit', 'graphql-js-floor'),
     'gateway-live / sirius-direct': ratio('gateway-live', 'sirius-direct'),
     'gateway-cache-hit / http-floor': ratio('gateway-cache-hit', 'http-floor'),
     'lpa-store-dashboard-hit / gateway-batch': ratio('lpa-store-dashboard-hit', 'gateway-batch'),

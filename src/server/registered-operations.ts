@@ -11,8 +11,9 @@ import type { IMiddlewareGenerator } from 'graphql-middleware';
 import { operationAuthorisation, type OperationAuthorisation } from './operation-authorisation';
 
 // Registered queries are known before any request: parsed, validated (graphql-js's rules and the
-// query limits) and compiled with graphql-jit once at start-up, then run without Apollo's
-// per-request pipeline: on the schema without the shield when the caller's scopes open every field
+// query limits) and compiled with graphql-jit once, when each is first asked for
+// (graphql-endpoint.ts), then run without Apollo's per-request pipeline: on the schema without
+// the shield when the caller's scopes open every field
 // the operation names (decided once per operation: operation-authorisation.ts), else on the
 // shielded schema (test/integration/operation-authorisation.test.ts shows both answer alike).
 // graphql-jit generates code from these trusted documents only. Responses match Apollo's for the
