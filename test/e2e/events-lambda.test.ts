@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CALLERS } from '../../src/dev/dev-callers';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../../src/dev/dev-issuer';
 import { LOCAL_LPA_STORE_CREDENTIALS } from '../../src/dev/lpa-store-simulator';
 import { lpaUpdatedEvent } from '../../src/events/lpa-updated-event';
-import { startTestGateway, type TestGateway } from '../support/gateway';
+import { lambdaEnvironment, startTestGateway, type TestGateway } from '../support/gateway';
+import { invokeInFreshProcess } from '../support/lambda-process';
 
 // The build script's dist/events.js `handler`, invoked in its own Node process with SQS events as
 // the queue delivers them (each body the whole EventBridge event), against the LPA Store simulator
@@ -36,20 +35,9 @@ beforeAll(async () => {
   gateway = await startTestGateway();
   const embedded = gateway.embedded!;
   env = {
-    PATH: process.env.PATH ?? '',
-    LOG_LEVEL: 'silent',
     // The gateway's whole configuration, as the stack gives the events function (infra/).
-    SIRIUS_BASE_URL: gateway.siriusUrl,
-    SIRIUS_SIGNING_SECRET: embedded.siriusSigningSecret,
-    CACHE_TABLE_NAME: embedded.cacheTable.tableName,
-    DYNAMODB_ENDPOINT: embedded.cacheTable.endpoint,
-    CODES_TABLE_NAME: embedded.codesTable.tableName,
-    CODES_SECRET: embedded.codesSecret,
-    AUTH_ISSUER: 'oidc',
-    OIDC_ISSUER: DEV_ISSUER,
-    OIDC_AUDIENCE: DEV_AUDIENCE,
-    OIDC_JWKS_URI: embedded.issuer.jwksUri,
-    CALLER_REGISTRY_JSON: JSON.stringify(DEV_CALLERS),
+    ...lambdaEnvironment(gateway),
+    LOG_LEVEL: 'silent',
     LPA_STORE_BASE_URL: embedded.lpaStore.url,
     LPA_STORE_REGION: embedded.lpaStore.region,
     LPA_STORE_JWT_SECRET: embedded.lpaStore.jwtSecret,
@@ -67,18 +55,7 @@ afterAll(async () => {
 
 /** Invokes the built events.js handler with each SQS event, in order, in one fresh process. */
 async function invoke(events: SQSEvent[]): Promise<SQSBatchResponse[]> {
-  const script = `
-    const { handler } = await import(${JSON.stringify(join(outdir, 'events.js'))});
-    const results = [];
-    for (const event of JSON.parse(process.env.EVENTS)) results.push(await handler(event));
-    process.stdout.write(JSON.stringify(results));
-    process.exit(0); // a Lambda instance never exits by itself: its clients keep connections open`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...env, EVENTS: JSON.stringify(events) },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return JSON.parse(stdout);
+  return (await invokeInFreshProcess<SQSBatchResponse>(join(outdir, 'events.js'), events, env)).results;
 }
 
 /** An SQS record as the Lambda event source delivers it, with `body` as the queue holds it. */

@@ -1,11 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_CALLERS } from '../../src/dev/dev-callers';
 import { lambdaEnvironment, startTestGateway, type TestGateway } from '../support/gateway';
+import { invokeInFreshProcess } from '../support/lambda-process';
 
 // `npm run build`, then dist/lambda.js's `handler` invoked in its own Node process with API Gateway
 // events, against the simulator and dynalite of a test gateway: the deployable artefact, for real.
@@ -27,19 +27,7 @@ afterAll(() => gateway.close());
 /** Invokes dist/lambda.js's handler with each event, in order, in one fresh process (asynchronously:
  *  the simulator and dynalite it calls live in this process). */
 async function invoke(events: unknown[]): Promise<{ statusCode: number; headers: Record<string, string>; body: string }[]> {
-  const script = `
-    const { handler } = await import(${JSON.stringify(join(process.cwd(), 'dist/lambda.js'))});
-    const events = JSON.parse(process.env.EVENTS);
-    const results = [];
-    for (const event of events) results.push(await handler(event));
-    process.stdout.write(JSON.stringify(results));
-    process.exit(0); // a Lambda instance never exits by itself: its clients keep connections open`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...env, EVENTS: JSON.stringify(events) },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return JSON.parse(stdout);
+  return (await invokeInFreshProcess<{ statusCode: number; headers: Record<string, string>; body: string }>(join(process.cwd(), 'dist/lambda.js'), events, env)).results;
 }
 
 const httpApiEvent = (method: string, path: string, headers: Record<string, string>, body?: string) => ({

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_METRICS_MESSAGE } from '../../src/observability/embedded-metrics';
 import { expectValidEmf } from '../support/emf';
 import { lambdaEnvironment, startTestGateway, type TestGateway } from '../support/gateway';
+import { invokeInFreshProcess } from '../support/lambda-process';
 
 // The Lambda entry (src/lambda.ts's `handler`), in its own Node process configured as a Lambda
 // function is (AWS_LAMBDA_FUNCTION_NAME set, so EMF is on by default), against a test gateway's
@@ -24,11 +21,9 @@ const VALIDATE = `mutation ($code: String!, $lpaUid: LpaUid!, $dateOfBirth: Date
 
 let gateway: TestGateway;
 let env: Record<string, string>;
-let dir: string;
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  dir = mkdtempSync(join(tmpdir(), 'sirius-gateway-emf-'));
   env = {
     ...lambdaEnvironment(gateway),
     AWS_LAMBDA_FUNCTION_NAME: 'sirius-gateway-test',
@@ -44,22 +39,8 @@ afterAll(() => gateway.close());
 
 /** Invokes src/lambda.ts's handler with each event, in order, in one fresh process: its answers and its stdout lines. */
 async function invoke(events: unknown[], extraEnv: Record<string, string> = {}): Promise<{ results: { statusCode: number; body: string }[]; lines: string[] }> {
-  const resultsFile = join(dir, `results-${Math.random().toString(36).slice(2)}.json`);
-  const script = `
-    const { writeFileSync } = await import('node:fs');
-    const { handler } = await import(${JSON.stringify(join(process.cwd(), 'src/lambda.ts'))});
-    const events = JSON.parse(process.env.EVENTS);
-    const results = [];
-    for (const event of events) results.push(await handler(event));
-    writeFileSync(process.env.RESULTS_FILE, JSON.stringify(results));
-    process.exit(0); // a Lambda instance never exits by itself: its clients keep connections open`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    env: { ...env, ...extraEnv, EVENTS: JSON.stringify(events), RESULTS_FILE: resultsFile },
-    encoding: 'utf8',
-    timeout: 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return { results: JSON.parse(readFileSync(resultsFile, 'utf8')), lines: stdout.split('\n').filter((line) => line.startsWith('{')) };
+  const { results, stdout } = await invokeInFreshProcess<{ statusCode: number; body: string }>(join(process.cwd(), 'src/lambda.ts'), events, { ...env, ...extraEnv }, { tsx: true, timeoutMs: 60_000 });
+  return { results, lines: stdout.split('\n').filter((line) => line.startsWith('{')) };
 }
 
 const post = (path: string, headers: Record<string, string>, body: unknown) => ({
