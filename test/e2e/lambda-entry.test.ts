@@ -7,15 +7,14 @@ import { DEV_CALLERS } from '../../src/dev/dev-callers';
 import { lambdaEnvironment, startTestGateway, type TestGateway } from '../support/gateway';
 import { invokeInFreshProcess } from '../support/lambda-process';
 
-// `npm run build`, then dist/lambda.js's `handler` invoked in its own Node process with API Gateway
-// events, against the simulator and dynalite of a test gateway: the deployable artefact, for real.
+// `npm run build` (test/global-setup.ts, before every test file), then dist/lambda.js's `handler`
+// invoked in its own Node process with API Gateway events, against the simulator and dynalite of a test gateway: the deployable artefact, for real.
 
 const ROLE = 'arn:aws:iam::123456789012:role/use-an-lpa-api';
 let gateway: TestGateway;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   gateway = await startTestGateway();
   const registry = {
     callers: DEV_CALLERS.callers.map((caller) => (caller.name === 'use-an-lpa' ? { ...caller, iamRoleArns: [ROLE] } : caller)),

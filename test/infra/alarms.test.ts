@@ -1,14 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { App, Duration } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RUNBOOK } from '../../infra/constructs/alarms';
 import { CONSUMER_VERSIONS } from '../../infra/constructs/dashboard';
-import { SiriusGatewayStack } from '../../infra/sirius-gateway-stack';
 import { AUTHENTICATION_REFUSED_REASONS, CODE_OUTCOMES, EMBEDDED_METRICS } from '../../src/observability/embedded-metrics';
-import { BASE_CONTEXT, EVENT_BUS_ARN, idOf, LPA_STORE_EVENT_BUS, stackWith, STORE_CONTEXT } from './support';
+import { EVENT_BUS_ARN, idOf, LPA_STORE_EVENT_BUS, stackWith, STORE_CONTEXT } from './support';
 
 // Detection that reaches someone: an encrypted topic every alarm notifies (firing and clearing),
 // the alarms themselves, and the dashboard and runbook they point to.
@@ -23,7 +21,6 @@ let full: Template;
 /** No optional context at all. */
 let bare: Template;
 beforeAll(() => {
-  if (!existsSync('dist/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   full = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN, lpaStoreEventBusName: LPA_STORE_EVENT_BUS, ...ALARM_CONTEXT }, 'TestAlarms'));
   bare = Template.fromStack(stackWith({}, 'TestAlarmsBare'));
 }, 120_000);
@@ -174,13 +171,7 @@ describe('infra: the alarms', () => {
   });
 
   it('no concurrency alarm without a reserved concurrency', () => {
-    const app = new App({ outdir: 'infra/cdk.out', context: BASE_CONTEXT });
-    const stack = new SiriusGatewayStack(app, 'TestAlarmsUnreserved', {
-      env: { account: '123456789012', region: 'eu-west-2' },
-      siriusBaseUrl: 'https://sirius.test.internal',
-      siriusSigningSecretName: 'sirius-gateway/sirius-jwt-secret',
-      codePath: 'dist/lambda',
-    });
+    const stack = stackWith({}, 'TestAlarmsUnreserved', undefined, { reservedConcurrency: undefined });
     const ids = Object.keys(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
     expect(ids.filter((id) => id.startsWith('GatewayConcurrency'))).toEqual([]);
     expect(ids).toHaveLength(8);

@@ -1,7 +1,5 @@
 // Key custody of the activation codes secret, data protection (deletion protection, PITR, AWS
 // Backup), and the logical ids of every stateful resource (infra/constructs/data-stores.ts, backup.ts).
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actionsOf, BASE_CONTEXT, EVENT_BUS_ARN, functionRole, idOf, LPA_STORE_EVENT_BUS, stackWith, statementsOf, STORE_CONTEXT, type Statement } from './support';
@@ -12,7 +10,6 @@ let template: Template;
 /** Everything configured: the LPA Store, the event bus and the events path. */
 let full: Template;
 beforeAll(() => {
-  if (!existsSync('dist/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   template = Template.fromStack(stackWith({}, 'CustodyBase'));
   full = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN, lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, 'CustodyFull'));
 }, 180_000);

@@ -1,7 +1,7 @@
 // The API's edge (infra/constructs/api.ts, edge-context.ts, edge-waf.ts), the callers' Cognito
 // clients (callers.ts) and the Lambdas' asset (scripts/build.mjs): each hardening asserted exactly.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FileSystem } from 'aws-cdk-lib';
@@ -21,7 +21,6 @@ let withDomain: Template;
 let restricted: Template;
 let privateApi: Template;
 beforeAll(() => {
-  if (!existsSync('dist/lambda/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   regional = Template.fromStack(stackWith({}, 'EdgeRegional'));
   withDomain = Template.fromStack(stackWith({ ...DOMAIN, wafRateLimit: '500', wafEvaluationWindowSec: 60 }, 'EdgeDomain'));
   restricted = Template.fromStack(stackWith({ apiAllowedSourceVpcEndpoints: [VPCE_A], apiAllowedSourceCidrs: '203.0.113.0/24, 2001:db8::/32' }, 'EdgeRestricted'));
@@ -351,7 +350,6 @@ describe("the Lambdas' asset", () => {
   });
 
   it('is what both functions deploy: the stack is given dist/lambda, not dist/ (the S3 key is the directory\'s fingerprint)', () => {
-    if (!existsSync('dist/lambda/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
     const t = Template.fromStack(
       stackWith({ ...STORE_CONTEXT, lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, 'EdgeAsset'),
     );

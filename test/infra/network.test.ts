@@ -1,11 +1,7 @@
 // The functions in private subnets of an existing VPC, with egress only on 443 to named peers, and
 // the VPC endpoints they reach AWS through (infra/constructs/network.ts).
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SiriusGatewayStack } from '../../infra/sirius-gateway-stack';
 import { BASE_CONTEXT, EVENT_BUS_ARN, idOf, LPA_STORE_EVENT_BUS, stackWith, STORE_CONTEXT } from './support';
 
 const SUBNETS = BASE_CONTEXT.vpcPrivateSubnetIds as string[];
@@ -24,7 +20,6 @@ let endpointsExist: Template;
 /** The store reached at CIDRs (an egress proxy, say) rather than a prefix list. */
 let storeCidrs: Template;
 beforeAll(() => {
-  if (!existsSync('dist/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   template = Template.fromStack(stackWith({}, 'NetBase'));
   withStore = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN }, 'NetStore'));
   withEvents = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN, lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, 'NetEvents'));
@@ -207,15 +202,7 @@ describe('infra: network context refused at synth, naming the key', () => {
 });
 
 describe('infra: the Sirius URL', () => {
-  const withSiriusUrl = (siriusBaseUrl: unknown) => {
-    const app = new App({ outdir: 'infra/cdk.out', context: BASE_CONTEXT });
-    return new SiriusGatewayStack(app, 'SiriusUrl', {
-      env: { account: '123456789012', region: 'eu-west-2' },
-      siriusBaseUrl: siriusBaseUrl as string,
-      siriusSigningSecretName: 'sirius-gateway/sirius-jwt-secret',
-      codePath: 'dist/lambda',
-    });
-  };
+  const withSiriusUrl = (siriusBaseUrl: unknown) => stackWith({}, 'SiriusUrl', undefined, { siriusBaseUrl: siriusBaseUrl as string });
 
   it.each([
     ['http://', 'http://sirius.test.internal', /^context siriusBaseUrl must be an https URL \(calls carry credentials\)/],

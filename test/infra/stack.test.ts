@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consumerSchemas } from '../../src/consumers';
@@ -27,7 +25,6 @@ let withStore: Template;
 /** The same, and the LPA Store's lpa-updated events path. */
 let withEvents: Template;
 beforeAll(() => {
-  if (!existsSync('dist/lambda/lambda.js')) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
   template = Template.fromStack(stackWith({}));
   withStore = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN }, 'TestWithStore'));
   withEvents = Template.fromStack(stackWith({ ...STORE_CONTEXT, eventBusArn: EVENT_BUS_ARN, lpaStoreEventBusName: LPA_STORE_EVENT_BUS }, 'TestWithEvents'));

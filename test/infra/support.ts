@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
-import { SiriusGatewayStack } from '../../infra/sirius-gateway-stack';
+import { SiriusGatewayStack, type SiriusGatewayStackProps } from '../../infra/sirius-gateway-stack';
 
 /** Context every environment has (infra/environments/example.json's shape); each test adds to it. */
 export const BASE_CONTEXT: Record<string, unknown> = {
@@ -27,7 +27,12 @@ export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync('cdk.json', 'utf8')) as
  * file would give it). Its app writes to a temporary directory of its own, never infra/cdk.out/
  * (the CLI's, which a deploy reads).
  */
-export function stackWith(context: Record<string, unknown>, id = 'Test', prepare?: (app: App) => void): SiriusGatewayStack {
+export function stackWith(
+  context: Record<string, unknown>,
+  id = 'Test',
+  prepare?: (app: App) => void,
+  props: Partial<SiriusGatewayStackProps> = {},
+): SiriusGatewayStack {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, ...BASE_CONTEXT, ...context } });
   prepare?.(app);
   return new SiriusGatewayStack(app, id, {
@@ -38,6 +43,7 @@ export function stackWith(context: Record<string, unknown>, id = 'Test', prepare
     reservedConcurrency: 25,
     throttle: { rateLimit: 100, burstLimit: 200 },
     tracesEndpoint: 'http://localhost:4318/v1/traces',
+    ...props,
   });
 }
 
