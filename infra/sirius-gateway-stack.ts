@@ -1,6 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { alarmWiring, findEventsPath, gatewayAlarms, readAlarmContext, requireAlarmActions } from './constructs/alarms';
+import { alarmWiring, gatewayAlarms, readAlarmContext, requireAlarmActions } from './constructs/alarms';
 import { gatewayApi } from './constructs/api';
 import { callers } from './constructs/callers';
 import { readEdgeContext } from './constructs/edge-context';
@@ -59,21 +59,21 @@ export class SiriusGatewayStack extends Stack {
     const lpaStoreGrants = lpaStore ? lpaStoreStatements(this, lpaStore) : undefined;
     for (const statement of lpaStoreGrants?.() ?? []) gateway.fn.addToRolePolicy(statement);
     if (eventBus) grantEventBus(this, gateway.fn, eventBus);
-    if (lpaStoreEvents && lpaStoreGrants) {
-      lpaStoreUpdatedEvents(this, {
-        context: lpaStoreEvents,
-        codePath: props.codePath,
-        environment: gateway.environment,
-        cacheTable: stores.cache,
-        cacheKey: stores.cacheKey,
-        lpaStoreGrants,
-        alarms,
-        network: network.events(),
-      });
-    }
+    const events =
+      lpaStoreEvents && lpaStoreGrants
+        ? lpaStoreUpdatedEvents(this, {
+            context: lpaStoreEvents,
+            codePath: props.codePath,
+            environment: gateway.environment,
+            cacheTable: stores.cache,
+            cacheKey: stores.cacheKey,
+            lpaStoreGrants,
+            alarms,
+            network: network.events(),
+          })
+        : undefined;
 
     const api = gatewayApi(this, { fn: gateway.fn, callers: registered, edge, throttle: props.throttle });
-    const events = lpaStoreEvents && lpaStoreGrants ? findEventsPath(this) : undefined;
     const watched = gatewayAlarms(this, { api, fn: gateway.fn, logGroup: gateway.logGroup, reservedConcurrency: props.reservedConcurrency, wiring: alarms, events });
     // Last: its alarm status widget lists every alarm of the stack.
     gatewayDashboard(this, { api, fn: gateway.fn, logGroup: gateway.logGroup, alarms: watched, reservedConcurrency: props.reservedConcurrency, events });

@@ -164,21 +164,11 @@ export function requireAlarmActions(scope: Construct, wiring: AlarmWiring): void
 
 // ─── The alarms ────────────────────────────────────────────────────────────────────────────────
 
-/** The events path's parts, as lpaStoreUpdatedEvents makes them in the stack (found by their ids). */
+/** The events path's parts, as lpaStoreUpdatedEvents makes and returns them. */
 export interface EventsPath {
   queue: sqs.Queue;
   deadLetters: sqs.Queue;
   fn: lambda.Function;
-}
-
-/** The events path's queue, dead-letter queue and function, found by the ids lpaStoreUpdatedEvents gives them in `scope`. */
-export function findEventsPath(scope: Construct): EventsPath {
-  const find = <T>(id: string, type: abstract new (...args: never[]) => T): T => {
-    const child = scope.node.tryFindChild(id);
-    if (!(child instanceof type)) throw new Error(`${scope.node.path}/${id} is not there: the events path's alarms and dashboard look for it by id (infra/constructs/lpa-store-events.ts)`);
-    return child;
-  };
-  return { queue: find('LpaStoreEvents', sqs.Queue), deadLetters: find('LpaStoreEventsDlq', sqs.Queue), fn: find('LpaStoreEventsHandler', lambda.Function) };
 }
 
 export interface GatewayAlarmsOptions {

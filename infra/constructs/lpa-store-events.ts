@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { LpaStoreEventsContext } from '../context';
-import { RUNBOOK, type AlarmWiring } from './alarms';
+import { RUNBOOK, type AlarmWiring, type EventsPath } from './alarms';
 import type { FunctionNetwork } from './network';
 import { acknowledgeTableKeyGrant, functionRole, RUNTIME_REASON } from './function-role';
 import { pinLogicalId } from './pin';
@@ -43,7 +43,7 @@ export function lpaStoreUpdatedEvents(
     /** Private subnets and the events function's own security group: the LPA Store, DynamoDB and the endpoints (network.ts). */
     network: FunctionNetwork;
   },
-): void {
+): EventsPath {
   const stack = Stack.of(scope);
   const key = new kms.Key(scope, 'LpaStoreEventsKey', { enableKeyRotation: true, description: 'sirius-gateway LPA Store events queues encryption' });
   // EventBridge sends to an SSE-KMS queue with its own principal, so the key must let it make data
@@ -151,4 +151,5 @@ export function lpaStoreUpdatedEvents(
   fn.addEventSource(
     new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: 5 }),
   );
+  return { queue, deadLetters, fn };
 }
