@@ -1,6 +1,5 @@
 import type { Fetcher } from 'aws-jwt-verify/https';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+import { isHttpsOrLoopback } from '../upstream/secure-url';
 
 /**
  * Fetches JWKS over HTTPS, or over plain HTTP from a loopback address only (the embedded dev
@@ -9,7 +8,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export const jwksFetcher: Fetcher = {
   async fetch(uri) {
     const url = new URL(uri);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    if (!isHttpsOrLoopback(url)) {
       throw new Error(`JWKS must be fetched over HTTPS: ${url.origin}`);
     }
     const response = await fetch(url, { signal: AbortSignal.timeout(3_000), headers: { accept: 'application/json' } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isHttpsOrLoopback } from '../upstream/secure-url';
 import type { IssuerConfig } from '../auth/token-verifier';
 
 // Every setting comes from the environment and is checked here, once, at start-up. With nothing
@@ -12,12 +13,7 @@ const positiveInt = z.coerce.number().int().positive();
  * Production's upstreams are https. The one exception is a loopback address, where nothing crosses
  * a network (the benchmarks run the production configuration against simulators on 127.0.0.1).
  */
-function isHttpsOrLoopback(url: string | undefined): boolean {
-  if (url === undefined) return true;
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'https:') return true;
-  return protocol === 'http:' && (hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname));
-}
+const productionSafe = (url: string | undefined): boolean => url === undefined || isHttpsOrLoopback(new URL(url));
 
 const EnvSchema = z
   .object({
@@ -116,11 +112,11 @@ const EnvSchema = z
   })
   // Production's upstreams carry personal data and signed credentials: never in clear. (Not the
   // OTLP endpoint: an ADOT collector beside the function listens on http://localhost by design.)
-  .refine((env) => env.NODE_ENV !== 'production' || isHttpsOrLoopback(env.SIRIUS_BASE_URL), {
+  .refine((env) => env.NODE_ENV !== 'production' || productionSafe(env.SIRIUS_BASE_URL), {
     path: ['SIRIUS_BASE_URL'],
     message: 'must be an https:// URL when NODE_ENV=production (http only to a loopback address)',
   })
-  .refine((env) => env.NODE_ENV !== 'production' || isHttpsOrLoopback(env.LPA_STORE_BASE_URL), {
+  .refine((env) => env.NODE_ENV !== 'production' || productionSafe(env.LPA_STORE_BASE_URL), {
     path: ['LPA_STORE_BASE_URL'],
     message: 'must be an https:// URL when NODE_ENV=production (http only to a loopback address)',
   })
