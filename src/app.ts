@@ -2,7 +2,7 @@ import { createAuthenticator } from './auth/authenticate';
 import { createIdentity, type DevIdentity } from './auth/identity';
 import type { GatewayConfig } from './config/config';
 import { consumerSchemas } from './consumers';
-import type { Logger } from './logger';
+import { withoutRedaction, type Logger } from './logger';
 import { createGraphQLEndpoint, type GraphQLEndpoint } from './server/graphql-endpoint';
 import { createGatewayHandler, type GatewayHandler } from './server/gateway-handler';
 import { configuredCache } from './cache/configured-cache';
@@ -86,9 +86,8 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
 
   const sign = createRequestSigner({ secrets: secretSource(config.sirius.signingSecret, siriusSigningSecret, 'SIRIUS_SIGNING_SECRET_NAME'), sessionData: config.sirius.sessionData });
   const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl, onInvalidAnswer: (reason) => metrics.invalidAnswer('sirius', reason) }, sign, logger);
-  // EMF lines hold only the gateway's own vocabulary and numbers (embedded-metrics.ts refuses
-  // anything else), so they skip redaction, as the access log does: it cost ~30 µs a line.
-  const embedded = config.embeddedMetrics ? createEmbeddedMetrics(logger.child({}, { redact: { paths: [] } })) : undefined;
+  // EMF lines hold only the gateway's own vocabulary and numbers (embedded-metrics.ts refuses anything else).
+  const embedded = config.embeddedMetrics ? createEmbeddedMetrics(withoutRedaction(logger)) : undefined;
   const metrics = createMetrics({ circuitState: () => sirius.circuitState(), embedded });
   const { store: cache, close: closeCache } = configuredCache(config, cacheTable, logger, metrics.cacheWriteFault);
   const lpaStore = configuredLpaStore(config, embeddedLpaStore, logger, (reason) => metrics.invalidAnswer('lpa-store', reason));

@@ -46,3 +46,12 @@ export async function prettyDestination(write: (text: string) => unknown = (text
   const pretty = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'service' });
   return { write: (line: string) => void write(pretty(line)) };
 }
+
+/**
+ * `logger` without the personal-data redaction, for lines built only from the gateway's own
+ * vocabulary and numbers (the access log, EMF lines), never from a payload: the redaction's
+ * wildcard paths cost ~25-30 µs a line.
+ */
+export function withoutRedaction(logger: Logger): Logger {
+  return logger.child({}, { redact: { paths: [] } });
+}

@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 // fixed lists.
 
 import type { CacheResult, ReadObserver, ReadOutcome } from './read-observer';
-import type { AuthenticationRefusedReason, EmbeddedMetrics } from './embedded-metrics';
+import { NO_CONSUMER, type AuthenticationRefusedReason, type EmbeddedMetrics } from './embedded-metrics';
 import type { RequestStats } from './request-stats';
 
 // Where nothing scrapes /metrics (Lambda), `embedded` also writes the alarmed-on ones to the log as
@@ -104,8 +104,8 @@ export function createMetrics(options: { circuitState: () => 'closed' | 'open' |
     registry,
     /** `operation`: a registered document's name, `ad-hoc`, or undefined when none ran (`none`). */
     request(labels: { consumer?: string; version?: string; operation?: string; status: number; seconds: number; stats?: RequestStats }) {
-      const consumer = labels.consumer ?? 'none';
-      const version = labels.version ?? 'none';
+      const consumer = labels.consumer ?? NO_CONSUMER;
+      const version = labels.version ?? NO_CONSUMER;
       requests.inc({ consumer, version, operation: labels.operation ?? 'none', status: String(labels.status) });
       duration.observe({ consumer, version }, labels.seconds);
       embedded?.request(consumer, version, labels.status, labels.seconds * 1000, labels.stats);
