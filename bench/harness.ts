@@ -71,6 +71,15 @@ export function byDocumentId(gatewayUrl: string, token: string, op: BenchOperati
   };
 }
 
+/** The viewer's LPA straight from the Sirius simulator: what a REST consumer pays (the live path's floor). */
+export function siriusDirect(upstream: Upstream): Target {
+  return {
+    url: `${upstream.siriusUrl}/api/public/v1/lpas?uid=700000000047`,
+    method: 'GET',
+    headers: { accept: 'application/json', authorization: `Bearer ${upstream.siriusToken}` },
+  };
+}
+
 /** A child whose first stdout line is JSON describing where it listens. */
 export async function startReporting<T>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; info: T }> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { SourceMap } from 'node:module';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { byDocumentId, measure, probe, siriusCalls, startGateway, startReporting, VIEWER, type Measured, type Target } from './harness';
+import { byDocumentId, DURATION_SECONDS, measure, probe, siriusCalls, siriusDirect, startGateway, startReporting, VIEWER, WARMUP_SECONDS, type Measured } from './harness';
 import type { Upstream } from './upstream';
 
 const { values: flags, positionals } = parseArgs({
@@ -58,11 +58,7 @@ for (const [index, { dir, env, name }] of variants.entries()) {
   await probe(target, (body) => body.errors === undefined && (env.CACHE_FRESH_SECONDS !== undefined || (body.data as { lpa: { freshness: { source: string } } }).lpa.freshness.source === 'LIVE'));
   gateways.push({ dir, name, gateway, target, profileDir });
 }
-const direct: Target = {
-  url: `${upstream.siriusUrl}/api/public/v1/lpas?uid=700000000047`,
-  method: 'GET',
-  headers: { accept: 'application/json', authorization: `Bearer ${upstream.siriusToken}` },
-};
+const direct = siriusDirect(upstream);
 
 async function cpuSeconds(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
@@ -90,7 +86,7 @@ for (let round = 1; round <= rounds; round++) {
     const cpu = await cpuSeconds(gateway.metricsUrl);
     const measured = await measure(target);
     // Warm-up requests are in the counts too: spread them over every request made.
-    const requests = measured.total * (1 + Number(process.env.BENCH_WARMUP_SECONDS ?? 3) / Number(process.env.BENCH_DURATION_SECONDS ?? 10));
+    const requests = measured.total * (1 + WARMUP_SECONDS / DURATION_SECONDS);
     const row = {
       name,
       round,

@@ -29,6 +29,7 @@ import {
   setLpaStoreFaults,
   setSiriusFaults,
   siriusCalls,
+  siriusDirect,
   startGateway,
   startReporting,
   type Measured,
@@ -89,11 +90,7 @@ const targets = {
   live: byDocumentId(live.url, upstream.useAnLpaToken, VIEWER),
   lpaStoreHit: byDocumentId(cached.url, upstream.useAnLpaToken, LPA_STORE_DASHBOARD),
   lpaStoreMiss: byDocumentId(live.url, upstream.useAnLpaToken, LPA_STORE_DASHBOARD),
-  siriusDirect: {
-    url: `${upstream.siriusUrl}/api/public/v1/lpas?uid=700000000047`,
-    method: 'GET',
-    headers: { accept: 'application/json', authorization: `Bearer ${upstream.siriusToken}` },
-  } satisfies Target,
+  siriusDirect: siriusDirect(upstream),
 };
 
 // The viewer's answer through the whole gateway (this also fills the cache): the http floor's bytes.
