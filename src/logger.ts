@@ -20,9 +20,23 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     level,
     base: { service: 'sirius-gateway' },
     redact: { paths: PERSONAL_DATA_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOncePerMillisecond(),
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** pino's `isoTime`, formatted once per millisecond: a busy instance writes several lines in one. */
+function isoTimeOncePerMillisecond(): () => string {
+  let formattedAt = -1;
+  let field = '';
+  return () => {
+    const now = Date.now();
+    if (now !== formattedAt) {
+      formattedAt = now;
+      field = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return field;
+  };
 }
 
 export type LogFormat = 'json' | 'pretty';

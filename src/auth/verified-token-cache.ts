@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { TokenVerifier, VerifiedToken } from './token-verifier';
 
@@ -16,7 +16,7 @@ export function rememberVerifiedTokens(inner: TokenVerifier, now: () => number =
   return {
     hydrate: () => inner.hydrate(),
     async verify(token) {
-      const key = createHash('sha256').update(token).digest('base64url');
+      const key = hash('sha256', token, 'base64url'); // one-shot: no Hash object per request
       const known = verified.get(key);
       if (known && known.expiresAtMs > now()) return known;
       const result = await inner.verify(token);

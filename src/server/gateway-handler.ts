@@ -11,7 +11,7 @@ import type { GraphQLEndpoint } from './graphql-endpoint';
 import { ACTING_USER_ID } from '../lpa-store/request-signer';
 import type { Readiness } from './readiness';
 import { parametersFromSearch, resolveDocument, searchFromParameters, type TrustedDocumentsMode } from './trusted-documents';
-import { context, contextFromHeaders, inSpan, SpanKind, SpanStatusCode, type Span } from '../observability/tracing';
+import { inRequestSpan, SpanStatusCode, type Span } from '../observability/tracing';
 
 // The gateway's HTTP semantics, independent of the host: health and metrics; then authenticate,
 // route by /{consumer}/{version}/graphql, check the caller may use that schema, check and parse the
@@ -55,12 +55,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
   const catalogue = endpointCatalogue(options.endpoints);
 
   // Each request is one server span, a child of the caller's trace when it sent `traceparent`.
-  return (request) =>
-    context.with(contextFromHeaders(request.headers), () =>
-      inSpan(request.method, SpanKind.SERVER, { 'http.request.method': request.method, 'url.path': request.path }, (span) =>
-        serve(request, span),
-      ),
-    );
+  return (request) => inRequestSpan(request.headers, request.method, { 'http.request.method': request.method, 'url.path': request.path }, (span) => serve(request, span));
 
   async function serve(request: GatewayRequest, span: Span): Promise<GatewayResponse> {
     const started = performance.now();
@@ -220,6 +215,7 @@ export async function metricsResponse(metrics: GatewayMetrics): Promise<GatewayR
 }
 
 function traceOutcome(span: Span, method: string, log: Record<string, unknown>, status: number): void {
+  if (!span.isRecording()) return;
   const route = typeof log.consumer === 'string' ? `/${log.consumer}/${String(log.version)}/graphql` : undefined;
   if (route) span.updateName(`${method} ${route}`);
   span.setAttributes({
