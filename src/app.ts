@@ -71,9 +71,17 @@ export interface AppDependencies {
   /** The embedded LPA Store simulator's change events; in AWS the events Lambda handles them. */
   embeddedLpaStoreChanges?: EventRelay;
   logger: Logger;
+  /**
+   * When each consumer schema's endpoint (its schema, shield and Apollo Server) is built: all
+   * before the app is returned (the default: a long-running server is ready, and a broken schema
+   * stops it, before it listens), or each on its first request (a Lambda: a cold start builds
+   * only the one its first request needs; a broken schema fails its own requests). The registry
+   * is read at start either way.
+   */
+  buildEndpoints?: 'at start' | 'on first request';
 }
 
-export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, embeddedLpaStoreChanges, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, embeddedLpaStoreChanges, logger, buildEndpoints = 'at start' }: AppDependencies): Promise<App> {
   // The registry first: a registry file whose ids are not its documents' stops start-up here,
   // naming the file and the operation, before any client is created.
   const operationsDir = config.operationsDir ?? projectPath('operations');
@@ -81,7 +89,8 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   const tracing = config.tracing.endpoint ? await startTracing({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName }, logger) : undefined;
   const { verifier, registry } = createIdentity(config, { schemas: consumerSchemas }, dev);
   // Fetch the signing keys now rather than on the first request; a failure is retried then. The
-  // fetch runs while the schemas below are built (synchronously: in a Lambda, inside INIT).
+  // fetch runs while the clients below are made (in a Lambda, inside INIT) and, when they are
+  // built at start, the schemas.
   const hydrated = verifier.hydrate().catch((error: unknown) => logger.warn({ err: error }, 'JWKS not fetched at start-up'));
 
   const sign = createRequestSigner({ secrets: secretSource(config.sirius.signingSecret, siriusSigningSecret, 'SIRIUS_SIGNING_SECRET_NAME'), sessionData: config.sirius.sessionData });
@@ -110,18 +119,17 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   const activationKeyRequests = embeddedEvents ?? activationKeyRequestsFor(config);
   const explorable = dev !== undefined;
   const manifest = loadManifest();
-  const endpoints = await Promise.all(
-    consumerSchemas.map((definition, index) =>
-      createGraphQLEndpoint(definition, {
-        explorable,
-        documents: documents[index]!,
-        lifecycleHeaders: lifecycleHeaders(manifest, definition.consumer, definition.version),
-        sandboxHeaders: dev ? { Authorization: `Bearer ${dev.sandboxToken}` } : undefined,
-        limits: config.limits,
-        logger,
-      }),
-    ),
+  const endpoints = consumerSchemas.map((definition, index) =>
+    createGraphQLEndpoint(definition, {
+      explorable,
+      documents: documents[index]!,
+      lifecycleHeaders: lifecycleHeaders(manifest, definition.consumer, definition.version),
+      sandboxHeaders: dev ? { Authorization: `Bearer ${dev.sandboxToken}` } : undefined,
+      limits: config.limits,
+      logger,
+    }),
   );
+  if (buildEndpoints === 'at start') await Promise.all(endpoints.map((endpoint) => endpoint.server()));
   await hydrated;
   const handle = createGatewayHandler({
     endpoints,
@@ -158,7 +166,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
     metrics,
     flush: async () => tracing?.flush(),
     async close() {
-      await Promise.all(endpoints.map((endpoint) => endpoint.server.stop()));
+      await Promise.all(endpoints.map((endpoint) => endpoint.stop()));
       await sirius.close();
       await lpaStore?.close();
       closeCache();

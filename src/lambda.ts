@@ -17,6 +17,8 @@ async function boot(): Promise<App> {
     cacheTable: { tableName: config.cache.tableName, endpoint: config.cache.endpoint },
     codesTable: { tableName: config.codes.tableName, endpoint: config.cache.endpoint },
     logger,
+    // A cold start builds only the endpoint its first request asks for.
+    buildEndpoints: 'on first request',
   });
 }
 
@@ -33,9 +35,10 @@ function booting(): Promise<App> {
 
 /**
  * Booting starts as the module loads, inside Lambda's INIT phase (which runs with a full CPU burst
- * and before any request waits): clients, JWKS, schemas. `ready` settles when that first attempt
- * has (it never rejects: a failure is the first invocation's to report, as it boots again); the
- * cold-start bench awaits it to tell init from the first request.
+ * and before any request waits): clients, JWKS (a consumer schema is built on its first request).
+ * `ready` settles when that first attempt has (it never rejects: a failure is the first
+ * invocation's to report, as it boots again); the cold-start bench awaits it to tell init from
+ * the first request.
  */
 export const ready: Promise<void> = booting().then(
   () => undefined,

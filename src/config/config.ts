@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isHttpsOrLoopback } from '../upstream/secure-url';
 import type { IssuerConfig } from '../auth/token-verifier';
 

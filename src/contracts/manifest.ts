@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { projectPath } from '../project-paths';
 
 // schema/manifest.json: which consumer schema versions exist and where each is in its life. A

@@ -26,9 +26,9 @@ export class EventNotPublishedError extends Error {
 export function eventBridgeActivationKeyRequests(options: { busName: string; region: string; timeoutMs: number }): ActivationKeyRequests {
   // The EventBridge client is loaded with the first letter request, not at start-up (a Lambda's
   // cold start, issue 17): most instances never publish one.
-  let eventBridge: Promise<{ client: import('@aws-sdk/client-eventbridge').EventBridgeClient; PutEventsCommand: typeof import('@aws-sdk/client-eventbridge').PutEventsCommand }> | undefined;
+  let eventBridge: Promise<{ client: import('./eventbridge').EventBridgeClient; PutEventsCommand: typeof import('./eventbridge').PutEventsCommand }> | undefined;
   const load = () =>
-    (eventBridge ??= import('@aws-sdk/client-eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => ({
+    (eventBridge ??= import('./eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => ({
       client: new EventBridgeClient({ region: options.region, maxAttempts: 2 }),
       PutEventsCommand,
     })));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LPA_STORE_UID_FORMAT } from '../lpa-store/lpa-store-uid';
 
 // The LPA Store's `lpa-updated` event as EventBridge delivers it (fixtures/lpa-store/events/

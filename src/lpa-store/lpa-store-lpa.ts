@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDocument } from '../upstream/document-schema';
 import { LPA_STORE_UID_FORMAT } from './lpa-store-uid';
 

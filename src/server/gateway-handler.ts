@@ -105,7 +105,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     const endpoint = match ? byPath.get(`${match[1]}/${match[2]}`) : undefined;
     if (endpoint && options.explorable && isLandingPageRequest(request)) {
       return toGatewayResponse(
-        await endpoint.server.executeHTTPGraphQLRequest({
+        await (await endpoint.server()).executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: 'GET', headers: toHeaderMap(request.headers), search: '', body: undefined },
           context: async () => {
             throw new Error('the landing page needs no context');
@@ -196,7 +196,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     }
 
     const response = await toGatewayResponse(
-      await endpoint.server.executeHTTPGraphQLRequest({
+      await (await endpoint.server()).executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search, body },
         context: async () => options.createContext(requestId, caller, stats, contextHeaders),
       }),

@@ -23,14 +23,20 @@ import { operationAuthorisation, type OperationAuthorisation } from './operation
 
 export interface PreparedOperation {
   document: DocumentNode;
-  /** graphql-jit's compiled form on the shielded schema: the same semantics as graphql-js's execute, a few times faster. */
-  shielded: CompiledQuery;
+  /**
+   * graphql-jit's compiled form on the shielded schema: the same semantics as graphql-js's
+   * execute, a few times faster. Compiled when first read (a caller whose scopes open the
+   * operation never needs it); throws UncompiledOperation when graphql-jit refuses the document.
+   */
+  readonly shielded: CompiledQuery;
+  /** What the operation's fields ask of a caller's scopes; undefined when only the shield can decide (a rule that is not a scope rule, a field nobody named). */
+  authorisation: OperationAuthorisation | undefined;
   /**
    * The same operation compiled on the same resolvers without the shield, for a caller that may
    * read every field it names (operation-authorisation.ts); undefined when only the shield can
-   * decide (a rule that is not a scope rule, a field nobody named).
+   * decide, or when graphql-jit refuses it. Compiled when first read.
    */
-  open: { compiled: CompiledQuery; authorisation: OperationAuthorisation } | undefined;
+  readonly open: { compiled: CompiledQuery; authorisation: OperationAuthorisation } | undefined;
   variableDefinitions: readonly VariableDefinitionNode[];
 }
 
@@ -38,15 +44,29 @@ export type PreparedOperations = ReadonlyMap<string, PreparedOperation>;
 
 /** A consumer schema's two executable forms: one resolver map, with and without graphql-shield's middleware. */
 export interface ConsumerExecutables {
-  /** With the shield: every field asks its rule (Apollo's pipeline, and any caller some field refuses). */
-  shielded: GraphQLSchema;
+  /**
+   * With the shield: every field asks its rule (Apollo's pipeline, and any caller some field
+   * refuses). Read only to compile the shielded form (it may be built on that first read).
+   */
+  readonly shielded: GraphQLSchema;
   /** Without it: only ever run for an operation and scopes that no rule refuses. */
   open: GraphQLSchema;
   permissions: IMiddlewareGenerator<unknown, GatewayContext, unknown>;
 }
 
+/** A registered operation graphql-jit would not compile: Apollo runs it instead (logged once, when found). */
+export class UncompiledOperation extends Error {}
+
+/**
+ * Parses and validates each operation and decides its authorisation. Compiling (tens of ms for a
+ * large query: a good part of a cold Lambda's first request) waits until a form is first read:
+ * a caller runs only one of the two.
+ */
 export function prepareOperations(schemas: ConsumerExecutables, documents: TrustedDocuments, rules: readonly ValidationRule[], logger: Logger): PreparedOperations {
-  const { shielded: schema } = schemas;
+  // Validating and deciding the authorisation read only the types, which both forms share (the
+  // shield wraps resolvers, nothing else): done on the open schema, so that the shielded one is
+  // needed only when a caller runs the shielded form.
+  const { open: schema } = schemas;
   const prepared = new Map<string, PreparedOperation>();
   for (const [id, operation] of documents) {
     const document = parse(operation.document);
@@ -59,16 +79,35 @@ export function prepareOperations(schemas: ConsumerExecutables, documents: Trust
     // Introspection is for explorers only: the exploration policy in Apollo's pipeline decides.
     // Mutations (rare, and with side effects) keep graphql-js's serial execution inside Apollo.
     if (usesIntrospection(document) || getOperationAST(document)?.operation !== 'query') continue;
-    const compiled = compileQuery(schema, document);
-    if (!isCompiledQuery(compiled)) {
+    const compile = (on: GraphQLSchema): CompiledQuery | undefined => {
+      const compiled = compileQuery(on, document);
+      if (isCompiledQuery(compiled)) return compiled;
       logger.error({ file: operation.file, operation: operation.name, errors: compiled.errors?.map((error) => error.message) }, 'registered operation does not compile');
-      continue;
-    }
+      return undefined;
+    };
     const authorisation = operationAuthorisation(schema, document, schemas.permissions);
-    const openCompiled = authorisation && compileQuery(schemas.open, document);
-    const open = authorisation && openCompiled && isCompiledQuery(openCompiled) ? { compiled: openCompiled, authorisation } : undefined;
     const definition = getOperationAST(document);
-    prepared.set(id, { document, shielded: compiled, open, variableDefinitions: definition?.variableDefinitions ?? [] });
+    // Each form is compiled once, on first read, and kept (whether graphql-jit took it or not).
+    let shielded: { compiled: CompiledQuery | undefined } | undefined;
+    let open: { form: PreparedOperation['open'] } | undefined;
+    prepared.set(id, {
+      document,
+      authorisation,
+      variableDefinitions: definition?.variableDefinitions ?? [],
+      get shielded() {
+        shielded ??= { compiled: compile(schemas.shielded) };
+        if (!shielded.compiled) throw new UncompiledOperation(`registered operation ${operation.name} does not compile`);
+        return shielded.compiled;
+      },
+      get open() {
+        if (!authorisation) return undefined;
+        if (!open) {
+          const compiled = compile(schemas.open);
+          open = { form: compiled && { compiled, authorisation } };
+        }
+        return open.form;
+      },
+    });
   }
   return prepared;
 }
@@ -76,11 +115,12 @@ export function prepareOperations(schemas: ConsumerExecutables, documents: Trust
 /**
  * Which of an operation's compiled forms serves a caller: the open one when no field would be
  * refused to its scopes, else the shielded one. `'shield'` always takes the shielded one (the
- * reference the parity test compares against).
+ * reference the parity test compares against). Compiles the form it picks if not yet compiled
+ * (and may throw UncompiledOperation, as `shielded` does).
  */
 export function compiledFor(operation: PreparedOperation, scopes: ReadonlySet<string>, authorisation: RegisteredAuthorisation = 'precomputed'): CompiledQuery {
-  const { open } = operation;
-  return authorisation === 'precomputed' && open !== undefined && open.authorisation.allowsEveryField(scopes) ? open.compiled : operation.shielded;
+  const open = authorisation === 'precomputed' && operation.authorisation?.allowsEveryField(scopes) ? operation.open : undefined;
+  return open ? open.compiled : operation.shielded;
 }
 
 /** `precomputed`: the operation's authorisation decided once (operation-authorisation.ts); `shield`: every field asks its rule. */

@@ -1,5 +1,8 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretSource } from './request-signer';
+
+/** The AWS SDK's Secrets Manager client loads with the first fetch, not at start-up (a Lambda's cold start, issue 17). */
+let sdk: Promise<typeof import('./secrets-manager-sdk')> | undefined;
 
 export interface SecretsManagerSecretOptions {
   secretId: string;
@@ -14,12 +17,14 @@ export interface SecretsManagerSecretOptions {
  * rotation in progress must not take the gateway down); with no value at all the call fails.
  */
 export function secretsManagerSecret(options: SecretsManagerSecretOptions): SecretSource {
-  const client = options.client ?? new SecretsManagerClient({});
+  let client = options.client;
   let value: string | undefined;
   let fetchedAt = 0;
   let pending: Promise<string> | undefined;
 
   const fetchSecret = async (): Promise<string> => {
+    const { GetSecretValueCommand, SecretsManagerClient } = await (sdk ??= import('./secrets-manager-sdk'));
+    client ??= new SecretsManagerClient({});
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: options.secretId }));
     if (!SecretString) throw new Error(`secret ${options.secretId} has no string value`);
     value = SecretString;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDocument } from '../upstream/document-schema';
 
 // The payload of Sirius's public API v1 (`GET /api/public/v1/lpas`), as its swagger describes it

@@ -12,7 +12,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Logger } from '../logger';
 import { inSpan, SpanKind, withTraceHeaders } from '../observability/tracing';
 import { InvalidAnswerError, UpstreamUnavailableError, type UpstreamErrors } from './upstream-unavailable';
@@ -23,6 +23,24 @@ import { InvalidAnswerError, UpstreamUnavailableError, type UpstreamErrors } fro
 // is); a breaker of the upstream's own that fails reads fast while it is down (the cache then
 // answers); answers capped in size as they arrive and parsed as JSON. Every failure is the
 // upstream's own unavailable error, with the reason for logs only.
+
+type Undici = typeof import('./undici');
+/** An upstream's keep-alive pool and undici's request(). */
+interface Pool {
+  agent: Agent;
+  request: Undici['request'];
+}
+/**
+ * undici (about 1 MB of a Lambda's bundle: a chunk of its own there) loads with an upstream's
+ * first call, not with the process: a cold Lambda answered from the cache never needs it (issue 17).
+ */
+let undici: Promise<Undici> | undefined;
+/** Set once it has loaded (an error can only be undici's if it has). */
+let loadedUndici: Undici | undefined;
+function loadUndici(): Promise<Undici> {
+  undici ??= import('./undici').then((module) => (loadedUndici = module));
+  return undici;
+}
 
 export interface HttpUpstreamOptions {
   /** For spans and logs: `sirius`, `lpa-store`. */
@@ -62,7 +80,9 @@ const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
 export class HttpUpstream {
   readonly base: URL;
-  private readonly dispatcher: Agent;
+  /** The keep-alive pool, made with the first call. */
+  private pooled: Promise<Pool> | undefined;
+  private closed = false;
   private readonly readPolicy: IPolicy<{ signal: AbortSignal }>;
   private readonly writePolicy: IPolicy<{ signal: AbortSignal }>;
   private circuit: 'closed' | 'open' | 'half-open' = 'closed';
@@ -72,7 +92,6 @@ export class HttpUpstream {
     logger: Logger,
   ) {
     this.base = new URL(options.baseUrl);
-    this.dispatcher = new Agent({ connections: options.connections, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
     const retryTransient = retry(
       handleWhen((error) => error instanceof UpstreamUnavailableError && error.retryable),
       { maxAttempts: options.retries, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 250 }) },
@@ -105,7 +124,19 @@ export class HttpUpstream {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    this.closed = true;
+    if (this.pooled) await (await this.pooled).agent.close();
+  }
+
+  /** The pool, loading undici on first use. One made after close() is closed too, so that a late call fails as it would on the closed pool. */
+  private pool(): Promise<Pool> {
+    this.pooled ??= loadUndici().then(async ({ Agent, request }) => {
+      const { connections, timeoutMs } = this.options;
+      const agent = new Agent({ connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      if (this.closed) await agent.close();
+      return { agent, request };
+    });
+    return this.pooled;
   }
 
   private send(call: HttpCall, requestId: string, policy: IPolicy<{ signal: AbortSignal }>): Promise<HttpAnswer> {
@@ -113,11 +144,13 @@ export class HttpUpstream {
     return inSpan(`${this.options.name} ${call.url.pathname}`, SpanKind.INTERNAL, { 'sirius_gateway.circuit': this.circuit }, async (span) => {
       let attempts = 0;
       try {
+        // Before the deadline starts: loading code is not the upstream's time.
+        const pool = await this.pool();
         const answer = await policy.execute(({ signal }) => {
           const attributes = { 'http.request.method': call.method, 'server.address': call.url.hostname, 'url.path': call.url.pathname, 'http.request.resend_count': attempts++ };
           return inSpan(call.method, SpanKind.CLIENT, attributes, async (attempt) => {
             try {
-              const answer = await this.attempt(call, requestId, signal);
+              const answer = await this.attempt(call, requestId, signal, pool);
               attempt.setAttribute('http.response.status_code', answer.status);
               return answer;
             } catch (error) {
@@ -143,13 +176,13 @@ export class HttpUpstream {
     return errors.unavailable(describeTransportError(error), false);
   }
 
-  private async attempt(call: HttpCall, requestId: string, signal: AbortSignal): Promise<HttpAnswer> {
+  private async attempt(call: HttpCall, requestId: string, signal: AbortSignal, pool: Pool): Promise<HttpAnswer> {
     const { errors } = this.options;
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(call.url, {
+      response = await pool.request(call.url, {
+        dispatcher: pool.agent,
         method: call.method,
-        dispatcher: this.dispatcher,
         signal,
         body: call.body,
         headers: withTraceHeaders({ accept: 'application/json', 'x-request-id': requestId, ...(await call.headers()) }),
@@ -206,7 +239,7 @@ async function readCapped(response: Dispatcher.ResponseData, maxBytes: number, s
 }
 
 function describeTransportError(error: unknown): string {
-  if (error instanceof undiciErrors.UndiciError) return `${error.name}: ${error.code}`;
+  if (loadedUndici && error instanceof loadedUndici.errors.UndiciError) return `${error.name}: ${error.code}`;
   if (error instanceof Error && 'code' in error) return `connection failed: ${String(error.code)}`;
   return 'connection failed';
 }

@@ -333,10 +333,13 @@ describe("the Lambdas' asset", () => {
   const filesUnder = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
 
-  it('holds lambda.js, events.js (ESM: its own package.json), schema/ and operations/ only: no server, no source maps, no fixtures', () => {
+  it('holds lambda.js, events.js (ESM: its own package.json), their chunks, schema/ and operations/ only: no server, no source maps, no fixtures', () => {
     const asset = join(outdir, 'lambda');
     const files = filesUnder(asset).map((file) => relative(asset, file).split('\\').join('/'));
-    expect(files.filter((file) => !file.startsWith('schema/') && !file.startsWith('operations/')).sort()).toEqual(['events.js', 'lambda.js', 'package.json']);
+    // Code split by the build (chunk-*.js, beside the entries): shared, or loaded on demand.
+    const chunks = files.filter((file) => /^chunk-[A-Z0-9]+\.js$/.test(file));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(files.filter((file) => !file.startsWith('schema/') && !file.startsWith('operations/') && !chunks.includes(file)).sort()).toEqual(['events.js', 'lambda.js', 'package.json']);
     expect(JSON.parse(readFileSync(join(asset, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
     expect(files).not.toContain('main.js');
@@ -346,7 +349,7 @@ describe("the Lambdas' asset", () => {
     expect(files.filter((file) => file.startsWith('schema/')).map((file) => file.slice('schema/'.length)).sort()).toEqual(tree('schema'));
     expect(files.filter((file) => file.startsWith('operations/')).map((file) => file.slice('operations/'.length)).sort()).toEqual(tree('operations'));
     // No sourceMappingURL left pointing at a map that is not there.
-    for (const entry of ['lambda.js', 'events.js']) expect(execFileSync('tail', ['-c', '200', join(asset, entry)], { encoding: 'utf8' })).not.toContain('sourceMappingURL');
+    for (const entry of ['lambda.js', 'events.js', ...chunks]) expect(execFileSync('tail', ['-c', '200', join(asset, entry)], { encoding: 'utf8' })).not.toContain('sourceMappingURL');
   });
 
   it('is what both functions deploy: the stack is given dist/lambda, not dist/ (the S3 key is the directory\'s fingerprint)', () => {
