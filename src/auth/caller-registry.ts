@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXPLORER_SCOPE, type Caller } from './caller';
 import { roleKey } from './iam-principal';
 

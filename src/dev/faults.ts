@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The faults the embedded stack can be told to inject (PUT /__faults on the simulator's port), so
 // that outages are rehearsed the same way by hand and in tests. All combine; `{}` resets them all.

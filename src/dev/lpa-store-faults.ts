@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The faults the LPA Store simulator can be told to inject (PUT /__faults on its own port), apart
 // from Sirius's (faults.ts) so that one upstream can fail while the other answers. All combine; `{}`

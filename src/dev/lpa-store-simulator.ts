@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { lpaUpdatedEvent, type LpaUpdatedEvent } from '../events/lpa-updated-event';
 import { loadLpaDocuments } from './lpa-store-documents';
 import { LPA_STORE_UID_FORMAT } from '../lpa-store/lpa-store-uid';

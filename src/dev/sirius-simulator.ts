@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jwtVerify } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { projectPath } from '../project-paths';
 import { FaultState, FaultsSchema } from './faults';
 import { loadFixtures, type FixtureLpa } from './fixture-store';
