@@ -79,9 +79,11 @@ export interface AppDependencies {
    * is read at start either way.
    */
   buildEndpoints?: 'at start' | 'on first request';
+  /** Node's process metrics in the registry (default on); off where nothing scrapes it (a Lambda). */
+  processMetrics?: boolean;
 }
 
-export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, embeddedLpaStoreChanges, logger, buildEndpoints = 'at start' }: AppDependencies): Promise<App> {
+export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, cacheTable, codesTable, codesSecret, dev, embeddedLpaStore, embeddedEvents, embeddedLpaStoreChanges, logger, buildEndpoints = 'at start', processMetrics = true }: AppDependencies): Promise<App> {
   // The registry first: a registry file whose ids are not its documents' stops start-up here,
   // naming the file and the operation, before any client is created.
   const operationsDir = config.operationsDir ?? projectPath('operations');
@@ -97,7 +99,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
   const sirius = new SiriusClient({ ...config.sirius, baseUrl: siriusBaseUrl, onInvalidAnswer: (reason) => metrics.invalidAnswer('sirius', reason) }, sign, logger);
   // EMF lines hold only the gateway's own vocabulary and numbers (embedded-metrics.ts refuses anything else).
   const embedded = config.embeddedMetrics ? createEmbeddedMetrics(withoutRedaction(logger)) : undefined;
-  const metrics = createMetrics({ circuitState: () => sirius.circuitState(), embedded });
+  const metrics = createMetrics({ circuitState: () => sirius.circuitState(), embedded, processMetrics });
   const { store: cache, close: closeCache } = configuredCache(config, cacheTable, logger, metrics.cacheWriteFault);
   const lpaStore = configuredLpaStore(config, embeddedLpaStore, logger, (reason) => metrics.invalidAnswer('lpa-store', reason));
   const reads = {
@@ -127,6 +129,7 @@ export async function createApp({ config, siriusBaseUrl, siriusSigningSecret, ca
       sandboxHeaders: dev ? { Authorization: `Bearer ${dev.sandboxToken}` } : undefined,
       limits: config.limits,
       logger,
+      assumeValidSchema: buildEndpoints === 'on first request',
     }),
   );
   if (buildEndpoints === 'at start') await Promise.all(endpoints.map((endpoint) => endpoint.server()));

@@ -19,6 +19,8 @@ async function boot(): Promise<App> {
     logger,
     // A cold start builds only the endpoint its first request asks for.
     buildEndpoints: 'on first request',
+    // Nothing scrapes a Lambda's registry (no /metrics route, no metrics port): its alarms read EMF lines.
+    processMetrics: false,
   });
 }
 

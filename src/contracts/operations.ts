@@ -31,9 +31,10 @@ export interface RegisteredOperation {
   /**
    * For a `.graphql` file: the same operation as Apollo Client sends it (printed, `__typename`
    * added) and its id, served too. The client's text, not the file's, is what runs for that id:
-   * Apollo's cache needs the `__typename`s it asked for to read fragments back.
+   * Apollo's cache needs the `__typename`s it asked for to read fragments back. Worked out (a
+   * parse and a print) when first asked for: a cold Lambda's first request seldom needs it.
    */
-  apolloClient?: { id: string; document: string } | undefined;
+  apolloClient?: (() => { id: string; document: string } | undefined) | undefined;
 }
 
 /** A registry file the gateway cannot serve as it stands (a malformed manifest, an id that is not its body's). */
@@ -60,7 +61,7 @@ export function loadOperations(operationsDir: string, consumer: string, version:
     const path = `${consumer}/${version}/${file}`;
     if (file.endsWith('.graphql')) {
       const document = readFileSync(join(dir, file), 'utf8');
-      operations.push({ file: path, name: operationName(document), document, id: documentId(document), apolloClient: apolloClientForm(document) });
+      operations.push({ file: path, name: operationName(document), document, id: documentId(document), apolloClient: once(() => apolloClientForm(document)) });
     } else if (file === APOLLO_MANIFEST_FILE) {
       operations.push(...apolloManifest(path, readJson(join(dir, file), path)));
     } else if (file === CODEGEN_DOCUMENTS_FILE) {
@@ -112,7 +113,12 @@ function verified(file: string, name: string | undefined, id: string, document: 
   return { file, name, document, id: actual };
 }
 
-function apolloClientForm(document: string): RegisteredOperation['apolloClient'] {
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+function apolloClientForm(document: string): { id: string; document: string } | undefined {
   try {
     const sent = apolloClientDocument(document);
     return sent === document ? undefined : { id: documentId(sent), document: sent };

@@ -12,10 +12,21 @@ import type { RequestStats } from './request-stats';
 // Where nothing scrapes /metrics (Lambda), `embedded` also writes the alarmed-on ones to the log as
 // CloudWatch Embedded Metric Format lines, recorded here beside their Prometheus twins.
 
-export function createMetrics(options: { circuitState: () => 'closed' | 'open' | 'half-open'; embedded?: EmbeddedMetrics }) {
+export interface MetricsOptions {
+  circuitState: () => 'closed' | 'open' | 'half-open';
+  embedded?: EmbeddedMetrics;
+  /**
+   * Node's own process metrics (CPU, memory, GC, event loop), default on. Only worth collecting
+   * where something scrapes the registry: a Lambda's never is (its alarms read the EMF lines), and
+   * setting them up is ~10 ms of its cold start.
+   */
+  processMetrics?: boolean;
+}
+
+export function createMetrics(options: MetricsOptions) {
   const { embedded } = options;
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
   const requests = new Counter({
     name: 'gateway_requests_total',

@@ -66,6 +66,13 @@ export interface EndpointOptions {
   documents: TrustedDocuments;
   lifecycleHeaders: Readonly<Record<string, string>>;
   logger: Logger;
+  /**
+   * Take the SDL as valid without checking it again (graphql-js's `assumeValid`): where endpoints
+   * are built on first request (a Lambda), the check would be ~20 ms of a cold start, and every
+   * schema file has already passed it in CI (`npm run schema:check`, and every test's gateway,
+   * which builds all endpoints at start with the check on).
+   */
+  assumeValidSchema?: boolean;
 }
 
 export function schemaFile(consumer: string, version: string): string {
@@ -146,6 +153,7 @@ function buildSchemas(definition: ConsumerSchema, options: EndpointOptions): End
     // Every field in the SDL must have a resolver (codegen enforces it too): nothing falls back
     // to reading a same-named property off a Sirius payload by accident.
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+    assumeValid: options.assumeValidSchema === true,
   });
   // The shielded schema serves Apollo and any caller some field refuses; the same resolvers
   // without the middleware serve a registered operation whose every field the caller's scopes

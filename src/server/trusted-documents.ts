@@ -18,13 +18,69 @@ export type TrustedDocuments = ReadonlyMap<string, RegisteredOperation>;
  * same operation from the same file, prepared for the lean path like any other.
  */
 export function trustedDocuments(operations: readonly RegisteredOperation[]): TrustedDocuments {
-  const documents = new Map<string, RegisteredOperation>();
-  for (const operation of operations) {
-    documents.set(operation.id, operation);
-    const { apolloClient } = operation;
-    if (apolloClient && !documents.has(apolloClient.id)) documents.set(apolloClient.id, { ...operation, ...apolloClient, apolloClient: undefined });
+  return new WithApolloClientForms(operations);
+}
+
+/**
+ * The operations by id. Apollo Client's forms (a parse and a print each) join when an id is not
+ * found among the files' own, or when the whole map is first read: a cold Lambda's first request,
+ * sent by a file's own id, works none of them out (issue 17).
+ */
+class WithApolloClientForms extends Map<string, RegisteredOperation> {
+  #pending: readonly RegisteredOperation[] | undefined;
+
+  constructor(operations: readonly RegisteredOperation[]) {
+    super();
+    for (const operation of operations) super.set(operation.id, operation);
+    this.#pending = operations;
   }
-  return documents;
+
+  #complete(): this {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    for (const operation of pending ?? []) {
+      const form = operation.apolloClient?.();
+      if (form && !super.has(form.id)) super.set(form.id, { ...operation, ...form, apolloClient: undefined });
+    }
+    return this;
+  }
+
+  override get(id: string): RegisteredOperation | undefined {
+    return super.get(id) ?? (this.#pending ? this.#complete().get(id) : undefined);
+  }
+
+  override has(id: string): boolean {
+    return super.has(id) || (this.#pending !== undefined && this.#complete().has(id));
+  }
+
+  override get size(): number {
+    this.#complete();
+    return super.size;
+  }
+
+  override forEach(visit: (value: RegisteredOperation, key: string, map: Map<string, RegisteredOperation>) => void, thisArg?: unknown): void {
+    this.#complete();
+    super.forEach(visit, thisArg);
+  }
+
+  override entries() {
+    this.#complete();
+    return super.entries();
+  }
+
+  override keys() {
+    this.#complete();
+    return super.keys();
+  }
+
+  override values() {
+    this.#complete();
+    return super.values();
+  }
+
+  override [Symbol.iterator]() {
+    return this.entries();
+  }
 }
 
 /** A GraphQL-over-HTTP request's parameters (a POST body, or a GET's search parameters). */
