@@ -80,6 +80,11 @@ export function siriusDirect(upstream: Upstream): Target {
   };
 }
 
+/** The viewer sent as a query to a GraphQL floor (bench/floors.ts), which knows no document ids. */
+export function floorViewer(url: string): Target {
+  return { url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: VIEWER.document, variables: VIEWER.variables }) };
+}
+
 /** A child whose first stdout line is JSON describing where it listens. */
 export async function startReporting<T>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; info: T }> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -3,6 +3,9 @@
 // `gateway-live` in bench/run.ts) per build, then alternates: each gateway under load, then the same
 // GET straight to the Sirius simulator (`sirius-direct`), for `--rounds` rounds. Prints req/s,
 // Sirius calls and the gateway's own CPU per request, and live / direct.
+// `npm run bench:profile:hit` (`--scenario hit`) does the same for the cache hit: gateways with a
+// one-hour fresh window (as `gateway-cache-hit`) against the graphql-js floor (`graphql-js-floor`),
+// interleaved round by round, where `npm run bench` measures each once, one after the other.
 //
 //   npm run bench:profile:live                     build dist/ and measure it
 //   npm run bench:profile:live -- --profile        …with --cpu-prof: the top self-time functions,
@@ -15,18 +18,27 @@
 //                                                  measured alternately in one run
 //   npm run bench:profile:live -- dist dist:CACHE_WRITE_WAIT_MS=0
 //                                                  one build with a setting changed (`dir:KEY=VALUE,…`)
+//   npm run bench:profile:hit -- --rounds 4       the cache hit against graphql-js, four rounds
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { byDocumentId, DURATION_SECONDS, measure, probe, siriusCalls, siriusDirect, startGateway, startReporting, VIEWER, WARMUP_SECONDS, type Measured } from './harness';
+import { byDocumentId, DURATION_SECONDS, floorViewer, measure, probe, siriusCalls, siriusDirect, startGateway, startReporting, VIEWER, WARMUP_SECONDS, type Measured, type Target } from './harness';
 import type { Upstream } from './upstream';
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { profile: { type: 'boolean', default: false }, rounds: { type: 'string', default: '1' }, top: { type: 'string', default: '30' } },
+  options: {
+    profile: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
+    top: { type: 'string', default: '30' },
+    scenario: { type: 'string', default: 'live' },
+  },
 });
+if (flags.scenario !== 'live' && flags.scenario !== 'hit') throw new Error(`--scenario live or hit, not ${flags.scenario}`);
+/** The gateway's scenario, and what it is measured against. */
+const scenario = flags.scenario === 'hit' ? { name: 'hit', freshSeconds: 3600, against: 'graphql-js-floor' } : { name: 'live', freshSeconds: 0, against: 'sirius-direct' };
 const rounds = Number(flags.rounds);
 // Not bench/profiles/: `npm run bench:profile` empties that one.
 const PROFILE_DIR = 'bench/profiles-live';
@@ -40,7 +52,7 @@ if (builds.length === 0) {
 const variants = builds.map((spec) => {
   const [dir, settings] = spec.split(':') as [string, string | undefined];
   const env = Object.fromEntries((settings ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
-  return { dir, env, name: builds.length === 1 ? 'live' : `live-${basename(dir)}${settings ? `:${settings}` : ''}` };
+  return { dir, env, name: builds.length === 1 ? scenario.name : `${scenario.name}-${basename(dir)}${settings ? `:${settings}` : ''}` };
 });
 for (const { dir } of variants) if (!existsSync(join(dir, 'main.js'))) throw new Error(`${dir}/main.js: build it first (node scripts/build.mjs ${dir})`);
 
@@ -53,12 +65,20 @@ for (const [index, { dir, env, name }] of variants.entries()) {
     rmSync(profileDir, { recursive: true, force: true });
     mkdirSync(profileDir, { recursive: true });
   }
-  const gateway = await startGateway(upstream, 0, nodeOptions, { LPA_STORE_FRESH_SECONDS: '0', ...env }, join(dir, 'main.js'));
+  const gateway = await startGateway(upstream, scenario.freshSeconds, nodeOptions, scenario.name === 'live' ? { LPA_STORE_FRESH_SECONDS: '0', ...env } : env, join(dir, 'main.js'));
   const target = byDocumentId(gateway.url, upstream.useAnLpaToken, VIEWER);
-  await probe(target, (body) => body.errors === undefined && (env.CACHE_FRESH_SECONDS !== undefined || (body.data as { lpa: { freshness: { source: string } } }).lpa.freshness.source === 'LIVE'));
+  const live = scenario.name === 'live' && env.CACHE_FRESH_SECONDS === undefined;
+  await probe(target, (body) => body.errors === undefined && (!live || (body.data as { lpa: { freshness: { source: string } } }).lpa.freshness.source === 'LIVE'));
   gateways.push({ dir, name, gateway, target, profileDir });
 }
-const direct = siriusDirect(upstream);
+let against: Target;
+if (scenario.name === 'live') {
+  against = siriusDirect(upstream);
+} else {
+  const { info } = await startReporting<{ url: string }>(['bench/floors.ts', 'graphql-js-floor'], { NODE_ENV: 'production' });
+  against = floorViewer(info.url);
+  await probe(against, (body) => body.errors === undefined);
+}
 
 async function cpuSeconds(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
@@ -97,7 +117,7 @@ for (let round = 1; round <= rounds; round++) {
     rows.push(row);
     print(row);
   }
-  const row = { name: 'sirius-direct', round, ...(await measure(direct)) };
+  const row = { name: scenario.against, round, ...(await measure(against)) };
   rows.push(row);
   print(row);
 }
@@ -106,13 +126,13 @@ const mean = (name: string, pick: (row: Row) => number) => {
   const mine = rows.filter((row) => row.name === name);
   return mine.reduce((sum, row) => sum + pick(row), 0) / mine.length;
 };
-const directRps = mean('sirius-direct', (row) => row.rps);
-process.stdout.write(`\nmeans over ${rounds} round(s): sirius-direct ${Math.round(directRps)} req/s\n`);
+const againstRps = mean(scenario.against, (row) => row.rps);
+process.stdout.write(`\nmeans over ${rounds} round(s): ${scenario.against} ${Math.round(againstRps)} req/s\n`);
 for (const { name } of gateways) {
   const rps = mean(name, (row) => row.rps);
-  const perRound = rows.filter((row) => row.name === name).map((row) => (row.rps / rows.find((d) => d.name === 'sirius-direct' && d.round === row.round)!.rps).toFixed(2));
+  const perRound = rows.filter((row) => row.name === name).map((row) => (row.rps / rows.find((d) => d.name === scenario.against && d.round === row.round)!.rps).toFixed(2));
   process.stdout.write(
-    `  ${name.padEnd(30)} ${String(Math.round(rps)).padStart(6)} req/s  live / direct ${(rps / directRps).toFixed(2)}x (per round ${perRound.join(', ')})  gateway CPU ${Math.round(mean(name, (row) => row.cpuMicrosPerRequest!))} µs/request\n`,
+    `  ${name.padEnd(30)} ${String(Math.round(rps)).padStart(6)} req/s  ${name} / ${scenario.against} ${(rps / againstRps).toFixed(2)}x (per round ${perRound.join(', ')})  gateway CPU ${Math.round(mean(name, (row) => row.cpuMicrosPerRequest!))} µs/request\n`,
   );
 }
 

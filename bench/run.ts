@@ -10,33 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  byDocumentId,
-  CONNECTIONS,
-  DASHBOARD,
-  DURATION_SECONDS,
-  eventsHandled,
-  FIXTURE_UIDS,
-  LPA_STORE_DASHBOARD,
-  LPA_STORE_UIDS,
-  LPA_STORE_VIEWER,
-  lpaStoreCalls,
-  lpaStoreEventsEmitted,
-  WARMUP_SECONDS,
-  measure,
-  probe,
-  memoryMegabytes,
-  setLpaStoreFaults,
-  setSiriusFaults,
-  siriusCalls,
-  siriusDirect,
-  startGateway,
-  startReporting,
-  type Measured,
-  type Target,
-  updateLpaStoreLpa,
-  VIEWER,
-} from './harness';
+import { byDocumentId, CONNECTIONS, DASHBOARD, DURATION_SECONDS, eventsHandled, FIXTURE_UIDS, LPA_STORE_DASHBOARD, LPA_STORE_UIDS, LPA_STORE_VIEWER, lpaStoreCalls, lpaStoreEventsEmitted, WARMUP_SECONDS, measure, probe, memoryMegabytes, setLpaStoreFaults, setSiriusFaults, siriusCalls, siriusDirect, startGateway, startReporting, type Measured, type Target, updateLpaStoreLpa, VIEWER, floorViewer } from './harness';
 import { createLpaStoreSigner, fixedCredentials } from '../src/lpa-store/request-signer';
 import { fixedSecret } from '../src/sirius/request-signer';
 import type { Upstream } from './upstream';
@@ -146,7 +120,6 @@ async function floor(mode: string, args: string[], target: (url: string) => Targ
   }
 }
 
-const floorViewer = (url: string): Target => ({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: VIEWER.document, variables: VIEWER.variables }) });
 
 // --- freshness: an M- LPA read steadily while the store changes it -----------------------------
 
@@ -406,12 +379,13 @@ function markdown(r: typeof report, before: typeof previous): string {
     ...Object.entries(r.ratios).map(([name, value]) => ('rps' in value ? `| ${name} | ${value.rps}x | ${value.p99}x | |` : `| ${name} | | | ${value.medianMs}x |`)),
     '',
     'Cold start: each process a fresh `node` (no flags) that imports the Lambda bundle, awaits its `ready` (boot: clients,',
-    'JWKS, schemas), then answers one API Gateway REST (v1) event. The gateway\'s is the use-an-lpa viewer by document id',
+    'JWKS; a consumer\'s schema is built on its first request), then answers one API Gateway REST (v1) event. The gateway\'s is the use-an-lpa viewer by document id',
     'with a real JWT, the LPA fresh in the shared cache table (a hit; the in-process memory is empty in a new process);',
     'the floor is a one-field Apollo Server 5 Lambda (`@as-integrations/aws-lambda`) bundled the same way. Total = node\'s',
-    'own start (process) + import + init + first request, in milliseconds; the split is medians.',
+    'own start (process) + import + init + first request, in milliseconds; the split is medians. Bytes loaded: the entry and',
+    'the chunks it imports up front (what is only import()ed on demand, e.g. undici or the EventBridge client, is not).',
     '',
-    '| scenario | processes | median | worst | process | import | init | first request | CPU (median) | bundle bytes |',
+    '| scenario | processes | median | worst | process | import | init | first request | CPU (median) | bytes loaded |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.scenarios
       .filter((s): s is ColdStartResult => !isLoad(s))
