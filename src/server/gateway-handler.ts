@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { Authenticate } from '../auth/authenticate';
 import { mayUseSchema, type Caller } from '../auth/caller';
 import { withoutRedaction, type Logger } from '../logger';
@@ -105,11 +105,8 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     const endpoint = match ? byPath.get(`${match[1]}/${match[2]}`) : undefined;
     if (endpoint && options.explorable && isLandingPageRequest(request)) {
       return toGatewayResponse(
-        await (await endpoint.server()).executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: 'GET', headers: toHeaderMap(request.headers), search: '', body: undefined },
-          context: async () => {
-            throw new Error('the landing page needs no context');
-          },
+        await endpoint.executeHTTP({ method: 'GET', headers: request.headers, search: '', body: undefined }, async () => {
+          throw new Error('the landing page needs no context');
         }),
       );
     }
@@ -196,10 +193,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions): GatewayHan
     }
 
     const response = await toGatewayResponse(
-      await (await endpoint.server()).executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers: toHeaderMap(request.headers), search, body },
-        context: async () => options.createContext(requestId, caller, stats, contextHeaders),
-      }),
+      await endpoint.executeHTTP({ method, headers: request.headers, search, body }, async () => options.createContext(requestId, caller, stats, contextHeaders)),
     );
     return withHeaders(response, endpoint.lifecycleHeaders);
   }
@@ -226,12 +220,6 @@ function traceOutcome(span: Span, method: string, log: Record<string, unknown>, 
     'sirius_gateway.request_id': log.requestId as string,
   });
   if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-}
-
-function toHeaderMap(headers: Record<string, string>): HeaderMap {
-  const map = new HeaderMap();
-  for (const [name, value] of Object.entries(headers)) map.set(name, value);
-  return map;
 }
 
 async function toGatewayResponse(response: HTTPGraphQLResponse): Promise<GatewayResponse> {

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { ApolloServer, ApolloServerPlugin, HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { applyMiddleware } from 'graphql-middleware';
@@ -10,7 +8,6 @@ import type { ConsumerSchema } from '../consumers/consumer-schema';
 import type { Logger } from '../logger';
 import { projectPath } from '../project-paths';
 import type { GatewayContext } from '../graphql/gateway-context';
-import { explorationPolicy } from './exploration-policy';
 import { createErrorFormatter, type FormatError } from './format-error';
 import { queryLimitRules } from './query-limits';
 import type { RegisteredOperation } from '../contracts/operations';
@@ -33,6 +30,8 @@ export interface GraphQLEndpoint {
    * a start that fails is not kept, so the next call tries again.
    */
   server(): Promise<ApolloServer<GatewayContext>>;
+  /** Runs a request through Apollo's own pipeline (ad-hoc queries, mutations, introspection, the landing page). */
+  executeHTTP(request: { method: string; headers: Readonly<Record<string, string>>; search: string; body: unknown }, context: () => Promise<GatewayContext>): Promise<HTTPGraphQLResponse>;
   /** Stops its Apollo Server if one was started (and waits for one starting); after this none is started. */
   stop(): Promise<void>;
   /** The operations registered for this endpoint, by id (see trusted-documents.ts). */
@@ -83,7 +82,8 @@ export function schemaFile(consumer: string, version: string): string {
 export function createGraphQLEndpoint(definition: ConsumerSchema, options: EndpointOptions): GraphQLEndpoint {
   const { consumer, version } = definition;
   const built = once(() => buildSchemas(definition, options));
-  const apollo = new StartedOnFirstUse(() => apolloServer(built(), options), (server) => server.stop());
+  // Apollo's code is loaded with its first server: a registered query never needs it (issue 17).
+  const apollo = new StartedOnFirstUse(async () => (await import('./apollo-server')).apolloServer(built(), options), (server) => server.stop());
   // Each registered operation is prepared (parsed, validated) when it is first asked for, not at
   // start-up, and each of its compiled forms when first run: a cold Lambda prepares only what
   // its first request runs (issue 17).
@@ -116,6 +116,11 @@ export function createGraphQLEndpoint(definition: ConsumerSchema, options: Endpo
     version,
     path: `/${consumer}/${version}/graphql`,
     server: () => apollo.started(),
+    async executeHTTP(request, context) {
+      const server = await apollo.started();
+      const { toHeaderMap } = await import('./apollo-server');
+      return server.executeHTTPGraphQLRequest({ httpGraphQLRequest: { ...request, headers: toHeaderMap(request.headers) }, context });
+    },
     stop: () => apollo.stop(),
     documents: options.documents,
     lifecycleHeaders: options.lifecycleHeaders,
@@ -136,7 +141,7 @@ export function createGraphQLEndpoint(definition: ConsumerSchema, options: Endpo
 }
 
 /** What one endpoint serves from: its schema with and without the shield, and what both paths share. */
-interface EndpointSchemas {
+export interface EndpointSchemas {
   executable: GraphQLSchema;
   /** Built on first call: a caller whose scopes open a registered query never needs it. */
   shielded: () => GraphQLSchema;
@@ -161,37 +166,4 @@ function buildSchemas(definition: ConsumerSchema, options: EndpointOptions): End
   const shielded = once(() => applyMiddleware(executable, definition.permissions));
   const logger = options.logger.child({ consumer, version });
   return { executable, shielded, logger, errors: createErrorFormatter(logger), validationRules: queryLimitRules(options.limits) };
-}
-
-async function apolloServer({ shielded, logger, errors, validationRules }: EndpointSchemas, options: EndpointOptions): Promise<ApolloServer<GatewayContext>> {
-  const server = new ApolloServer<GatewayContext>({
-    schema: shielded(),
-    logger,
-    // Gated per caller by explorationPolicy (explorer scope, or the embedded default).
-    introspection: true,
-    parseOptions: { maxTokens: options.limits.tokens },
-    validationRules,
-    includeStacktraceInErrorResponses: false,
-    csrfPrevention: true,
-    // Only registered operations are trusted (trusted-documents.ts): no caller may register one.
-    persistedQueries: false,
-    // The process owns shutdown (src/main.ts drains HTTP first); Apollo's own handlers would race it.
-    stopOnTerminationSignals: false,
-    formatError: errors.format,
-    plugins: [
-      errors.plugin,
-      // Responses are never cacheable (they carry personal data: the gateway says no-store), so
-      // Apollo's cache-control plugin, which runs a hook on every field, has nothing to do.
-      ApolloServerPluginCacheControlDisabled(),
-      explorationPolicy,
-      options.explorable
-        ? ApolloServerPluginLandingPageLocalDefault({
-            embed: { initialState: { sharedHeaders: options.sandboxHeaders ?? {} } },
-            includeCookies: false,
-          })
-        : ApolloServerPluginLandingPageDisabled(),
-    ],
-  });
-  await server.start();
-  return server;
 }
