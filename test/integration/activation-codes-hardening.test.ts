@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger';
 import { canonicalJson, IdempotencyStore } from '../../src/mutations/idempotency-store';
 import { fixedSecret } from '../../src/sirius/request-signer';
 import { startTestGateway, type JsonResponse, type TestGateway } from '../support/gateway';
+import { awayFromMinuteEnd } from '../support/minute-window';
 
 // What a security review of activation codes found, each over real HTTP against the real gateway
 // and dynalite: a table copy that gave dates of birth away, a half-failed idempotent use that lost
@@ -56,12 +57,6 @@ async function scanCodesTable(gateway: TestGateway): Promise<Record<string, Attr
   } finally {
     client.destroy();
   }
-}
-
-/** Rate limits count per minute: start a counting test well inside one. */
-async function awayFromMinuteEnd(seconds = 10): Promise<void> {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 60_000 - seconds * 1000) await sleep(60_000 - intoMinute + 50);
 }
 
 const errorOf = (response: JsonResponse) => response.body.errors?.[0];

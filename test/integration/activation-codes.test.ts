@@ -4,6 +4,7 @@ import { codeSecrets } from '../../src/codes/code-secrets';
 import { CODE_ALPHABET } from '../../src/codes/activation-code';
 import { fixedSecret } from '../../src/sirius/request-signer';
 import { startTestGateway, type TestGateway } from '../support/gateway';
+import { awayFromMinuteEnd } from '../support/minute-window';
 
 // Activation codes end to end: case management creates and revokes them, Use an LPA checks and
 // uses them, and every state lives in dynalite, reached through the real AWS SDK.
@@ -251,6 +252,7 @@ describe('rate limits', () => {
   it('per caller: past the limit in a minute, TOO_MANY_ATTEMPTS with when to retry', async () => {
     const limited = await startTestGateway({ CODES_CHECKS_PER_MINUTE_PER_CALLER: '3' });
     try {
+      await awayFromMinuteEnd();
       const answers = [];
       for (let attempt = 0; attempt < 4; attempt++) {
         const { body } = await limited.graphql(USE_AN_LPA, { query: check('validateActivationCode'), variables: { code: `ABCDEFGHJKM${CODE_ALPHABET[attempt]}`, lpaUid: LPA, dateOfBirth: DOB } });
