@@ -5,7 +5,18 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Logger } from '../logger';
-import type { Tracing, TracingOptions } from './tracing';
+
+export interface TracingOptions {
+  /** OTLP/HTTP traces URL, e.g. http://localhost:4318/v1/traces (an ADOT or X-Ray collector). */
+  endpoint: string;
+  serviceName: string;
+}
+
+export interface Tracing {
+  /** Export what is buffered now (Lambda: before the instance is frozen). */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
 
 /** Registers the global tracer provider, W3C trace-context propagation and async context. */
 export function startTracingSdk(options: TracingOptions, logger: Logger): Tracing {

@@ -1,5 +1,8 @@
 import { context, INVALID_SPAN_CONTEXT, propagation, trace, ProxyTracerProvider, SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { Logger } from '../logger';
+import type { Tracing, TracingOptions } from './tracing-sdk';
+
+export type { Tracing, TracingOptions };
 
 // OpenTelemetry spans for a request, its loader fan-out, cache reads and writes and Sirius calls.
 // The code always calls the OpenTelemetry API; until `startTracing` registers a provider (only when
@@ -9,18 +12,6 @@ import type { Logger } from '../logger';
 /** The gateway's tracer: a proxy that starts recording once a provider is registered. */
 const TRACER_NAME = 'sirius-gateway';
 export const tracer = trace.getTracer(TRACER_NAME);
-
-export interface TracingOptions {
-  /** OTLP/HTTP traces URL, e.g. http://localhost:4318/v1/traces (an ADOT or X-Ray collector). */
-  endpoint: string;
-  serviceName: string;
-}
-
-export interface Tracing {
-  /** Export what is buffered now (Lambda: before the instance is frozen). */
-  flush(): Promise<void>;
-  shutdown(): Promise<void>;
-}
 
 /**
  * Registers the global tracer provider, W3C trace-context propagation and async context. The

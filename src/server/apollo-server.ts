@@ -1,15 +1,33 @@
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { GatewayContext } from '../graphql/gateway-context';
+import type { Logger } from '../logger';
 import { explorationPolicy } from './exploration-policy';
-import type { EndpointOptions, EndpointSchemas } from './graphql-endpoint';
+import type { FormatError } from './format-error';
 
 // An endpoint's Apollo Server, in a module of its own: graphql-endpoint.ts import()s it when a
 // request first needs Apollo's pipeline, so that a Lambda answering registered queries never
 // loads Apollo's code (issue 17).
 
-export async function apolloServer({ shielded, logger, errors, validationRules }: EndpointSchemas, options: EndpointOptions): Promise<ApolloServer<GatewayContext>> {
+/** What an endpoint's Apollo Server is made of (graphql-endpoint.ts has it). */
+export interface ApolloParts {
+  /** The shielded schema: Apollo's pipeline always runs every field's rule. */
+  shielded: () => GraphQLSchema;
+  logger: Logger;
+  errors: { format: FormatError; plugin: ApolloServerPlugin<GatewayContext> };
+  validationRules: ValidationRule[];
+}
+
+export interface ApolloOptions {
+  /** The embedded default: Apollo Sandbox as the landing page. */
+  explorable: boolean;
+  sandboxHeaders?: Record<string, string>;
+  limits: { tokens: number };
+}
+
+export async function apolloServer({ shielded, logger, errors, validationRules }: ApolloParts, options: ApolloOptions): Promise<ApolloServer<GatewayContext>> {
   const server = new ApolloServer<GatewayContext>({
     schema: shielded(),
     logger,

@@ -141,7 +141,7 @@ export function createGraphQLEndpoint(definition: ConsumerSchema, options: Endpo
 }
 
 /** What one endpoint serves from: its schema with and without the shield, and what both paths share. */
-export interface EndpointSchemas {
+interface EndpointSchemas {
   executable: GraphQLSchema;
   /** Built on first call: a caller whose scopes open a registered query never needs it. */
   shielded: () => GraphQLSchema;
