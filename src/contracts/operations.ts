@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphQLError, Kind, NoDeprecatedCustomRule, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { apolloClientDocument } from './apollo-document-id';
+import { once } from '../once';
 
 // The operations registry: operations/{consumer}/{version}/ holds the operations each consumer
 // really sends, in any of three forms:
@@ -111,11 +112,6 @@ function verified(file: string, name: string | undefined, id: string, document: 
     );
   }
   return { file, name, document, id: actual };
-}
-
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
 }
 
 function apolloClientForm(document: string): { id: string; document: string } | undefined {

@@ -1,3 +1,4 @@
+import { once } from '../once';
 
 // How Use an LPA asks for a new activation-key letter for an LPA Store LPA: it announces
 // `activation-key-requested` (source `opg.poas.use`, detail `{uid, actor}`) on EventBridge, and
@@ -26,12 +27,12 @@ export class EventNotPublishedError extends Error {
 export function eventBridgeActivationKeyRequests(options: { busName: string; region: string; timeoutMs: number }): ActivationKeyRequests {
   // The EventBridge client is loaded with the first letter request, not at start-up (a Lambda's
   // cold start, issue 17): most instances never publish one.
-  let eventBridge: Promise<{ client: import('./eventbridge').EventBridgeClient; PutEventsCommand: typeof import('./eventbridge').PutEventsCommand }> | undefined;
-  const load = () =>
-    (eventBridge ??= import('./eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => ({
+  const load = once(() =>
+    import('./eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => ({
       client: new EventBridgeClient({ region: options.region, maxAttempts: 2 }),
       PutEventsCommand,
-    })));
+    })),
+  );
   return {
     async publish(request) {
       const { client, PutEventsCommand } = await load();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ApolloServer, ApolloServerPlugin, HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { CompiledQuery } from 'graphql-jit';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { applyMiddleware } from 'graphql-middleware';
 import type { GatewayConfig } from '../config/config';
@@ -14,7 +15,8 @@ import type { RegisteredOperation } from '../contracts/operations';
 import type { TrustedDocuments } from './trusted-documents';
 import type { GatewayResponse } from './gateway-request';
 import { compiledFor, executePrepared, prepareOperations, UncompiledOperation, type PreparedOperation, type RegisteredAuthorisation } from './registered-operations';
-import { once, StartedOnFirstUse } from './on-first-use';
+import { once } from '../once';
+import { StartedOnFirstUse } from './on-first-use';
 
 /**
  * One consumer schema version served at `/{consumer}/{version}/graphql` by its own Apollo Server.
@@ -83,7 +85,13 @@ export function createGraphQLEndpoint(definition: ConsumerSchema, options: Endpo
   const { consumer, version } = definition;
   const built = once(() => buildSchemas(definition, options));
   // Apollo's code is loaded with its first server: a registered query never needs it (issue 17).
-  const apollo = new StartedOnFirstUse(async () => (await import('./apollo-server')).apolloServer(built(), options), (server) => server.stop());
+  const apollo = new StartedOnFirstUse(
+    async () => {
+      const { apolloServer, toHeaderMap } = await import('./apollo-server');
+      return { server: await apolloServer(built(), options), toHeaderMap };
+    },
+    ({ server }) => server.stop(),
+  );
   // Each registered operation is prepared (parsed, validated) when it is first asked for, not at
   // start-up, and each of its compiled forms when first run: a cold Lambda prepares only what
   // its first request runs (issue 17).
@@ -100,25 +108,23 @@ export function createGraphQLEndpoint(definition: ConsumerSchema, options: Endpo
     }
     return preparedById.get(id);
   };
-  /** Whether the form these scopes run compiles; one graphql-jit refuses is left to Apollo from then on (as if never prepared). */
-  const compiles = (id: string, operation: PreparedOperation, scopes: ReadonlySet<string>, authorisation?: RegisteredAuthorisation): boolean => {
+  /** The form these scopes run; undefined when graphql-jit refuses it, which is left to Apollo from then on (as if never prepared). */
+  const compiled = (id: string, operation: PreparedOperation, scopes: ReadonlySet<string>, authorisation?: RegisteredAuthorisation): CompiledQuery | undefined => {
     try {
-      compiledFor(operation, scopes, authorisation);
-      return true;
+      return compiledFor(operation, scopes, authorisation);
     } catch (error) {
       if (!(error instanceof UncompiledOperation)) throw error;
       preparedById.set(id, undefined);
-      return false;
+      return undefined;
     }
   };
   return {
     consumer,
     version,
     path: `/${consumer}/${version}/graphql`,
-    server: () => apollo.started(),
+    server: async () => (await apollo.started()).server,
     async executeHTTP(request, context) {
-      const server = await apollo.started();
-      const { toHeaderMap } = await import('./apollo-server');
+      const { server, toHeaderMap } = await apollo.started();
       return server.executeHTTPGraphQLRequest({ httpGraphQLRequest: { ...request, headers: toHeaderMap(request.headers) }, context });
     },
     stop: () => apollo.stop(),
@@ -128,14 +134,16 @@ export function createGraphQLEndpoint(definition: ConsumerSchema, options: Endpo
       const operation = prepared(id);
       if (!operation) return undefined;
       const requestContext = context();
-      if (!compiles(id, operation, requestContext.caller.scopes, authorisation)) return undefined;
+      const query = compiled(id, operation, requestContext.caller.scopes, authorisation);
+      if (!query) return undefined;
       // The executable schema's types (the shielded one's too) coerce the variables.
-      return executePrepared(built().executable, operation, parameters, accept, requestContext, built().errors.format, authorisation);
+      const { executable, errors } = built();
+      return executePrepared(executable, operation, query, parameters, accept, requestContext, errors.format);
     },
     runsOpen(id, scopes) {
       const operation = prepared(id);
-      if (!operation || !compiles(id, operation, scopes)) return undefined;
-      return compiledFor(operation, scopes) === operation.open?.compiled;
+      const query = operation && compiled(id, operation, scopes);
+      return query && query === operation.open?.compiled;
     },
   };
 }

@@ -1,12 +1,6 @@
 // Building on first use rather than at start-up: a cold Lambda pays only for what its first
 // request needs (issue 17).
 
-/** `build()`'s value, made on the first call and kept. A call that throws keeps nothing: the next one builds again. */
-export function once<T>(build: () => T): () => T {
-  let built: { value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
-}
-
 /**
  * Something started on first use and stopped at the end (an Apollo Server). Concurrent first
  * users share one start; a start that fails is not kept, so the next use starts again. stop()

@@ -129,14 +129,15 @@ export type RegisteredAuthorisation = 'precomputed' | 'shield';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
 
+/** Runs `compiled`, the form of `operation` its caller's scopes take (compiledFor), as Apollo would answer it. */
 export async function executePrepared(
   schema: GraphQLSchema,
   operation: PreparedOperation,
+  compiled: CompiledQuery,
   parameters: Record<string, unknown>,
   accept: string | undefined,
   context: GatewayContext,
   formatError: FormatError,
-  authorisation: RegisteredAuthorisation = 'precomputed',
 ): Promise<GatewayResponse> {
   const contentType = accept ? new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) : JSON_TYPE;
   if (!contentType) return badRequest(406, `An 'accept' header was provided for this request which does not accept ${JSON_TYPE} or ${GRAPHQL_RESPONSE_TYPE}`);
@@ -181,7 +182,7 @@ export async function executePrepared(
     return respond(400, [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
   }
   const inputs = (variables ?? {}) as Record<string, unknown>;
-  const result = await compiledFor(operation, context.caller.scopes, authorisation).query(undefined, context, inputs);
+  const result = await compiled.query(undefined, context, inputs);
   if (result.errors?.length && result.data === undefined) {
     // graphql-jit refused the variables before running anything. graphql-js says why, so that the
     // refusal reads word for word as Apollo's (graphql-jit's own messages drop a scalar's

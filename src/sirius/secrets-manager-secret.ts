@@ -1,8 +1,9 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretSource } from './request-signer';
+import { once } from '../once';
 
 /** The AWS SDK's Secrets Manager client loads with the first fetch, not at start-up (a Lambda's cold start, issue 17). */
-let sdk: Promise<typeof import('./secrets-manager-sdk')> | undefined;
+const sdk = once(() => import('./secrets-manager-sdk'));
 
 export interface SecretsManagerSecretOptions {
   secretId: string;
@@ -23,7 +24,7 @@ export function secretsManagerSecret(options: SecretsManagerSecretOptions): Secr
   let pending: Promise<string> | undefined;
 
   const fetchSecret = async (): Promise<string> => {
-    const { GetSecretValueCommand, SecretsManagerClient } = await (sdk ??= import('./secrets-manager-sdk'));
+    const { GetSecretValueCommand, SecretsManagerClient } = await sdk();
     client ??= new SecretsManagerClient({});
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: options.secretId }));
     if (!SecretString) throw new Error(`secret ${options.secretId} has no string value`);

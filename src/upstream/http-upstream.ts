@@ -14,6 +14,7 @@ import {
 } from 'cockatiel';
 import type { Agent, Dispatcher } from 'undici';
 import type { Logger } from '../logger';
+import { once } from '../once';
 import { inSpan, SpanKind, withTraceHeaders } from '../observability/tracing';
 import { InvalidAnswerError, UpstreamUnavailableError, type UpstreamErrors } from './upstream-unavailable';
 
@@ -34,13 +35,9 @@ interface Pool {
  * undici (about 1 MB of a Lambda's bundle: a chunk of its own there) loads with an upstream's
  * first call, not with the process: a cold Lambda answered from the cache never needs it (issue 17).
  */
-let undici: Promise<Undici> | undefined;
+const loadUndici = once(() => import('./undici').then((module) => (loadedUndici = module)));
 /** Set once it has loaded (an error can only be undici's if it has). */
 let loadedUndici: Undici | undefined;
-function loadUndici(): Promise<Undici> {
-  undici ??= import('./undici').then((module) => (loadedUndici = module));
-  return undici;
-}
 
 export interface HttpUpstreamOptions {
   /** For spans and logs: `sirius`, `lpa-store`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { once, StartedOnFirstUse } from '../../src/server/on-first-use';
+import { once } from '../../src/once';
+import { StartedOnFirstUse } from '../../src/server/on-first-use';
 
 // What a Lambda builds on its first request (graphql-endpoint.ts): built once, shared, and a
 // failure not kept.
